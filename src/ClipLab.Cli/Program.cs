@@ -1,0 +1,1 @@
+namespace ClipLab.Cli; static class Program { static int Main() => 0; }

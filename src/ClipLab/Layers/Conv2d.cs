@@ -1,0 +1,256 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using ClipLab.Randomness;
+using ClipLab.Tensors;
+
+namespace ClipLab.Layers;
+
+// Index legend: n batch item, ic input channel, oc output channel, h/w input row/column,
+// kh/kw kernel row/column, oh/ow output row/column, p = oh * OW + ow output position,
+// kk = (ic * KH + kh) * KW + kw row of the unfolded input.
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in every deep-learning framework) with square
+/// kernels, stride and zero padding. Input [N, IC, H, W] -> output [N, OC, OH, OW] with
+/// OH = (H + 2 * padding - kernelSize) / stride + 1, and likewise OW.
+/// </summary>
+/// <remarks>
+/// Forward unfolds the whole batch into columns, cols [IC * KH * KW, N * OH * OW], so that one
+/// matrix product Y = W cols serves every item; backward uses dW += dY cols^T and
+/// dcols = W^T dY, then folds dcols back onto the input. Weights are stored as PyTorch stores
+/// them, [OC, IC, KH, KW].
+/// </remarks>
+public sealed class Conv2d : Layer
+{
+    private readonly TensorCache _outputs = new();
+    private readonly TensorCache _inputGrads = new();
+    private float[]? _columns;
+    private float[]? _columnsTransposed;
+    private float[]? _columnGrads;
+    private float[]? _product;
+    private float[]? _weightTransposed;
+    private Tensor? _input;
+
+    /// <summary>Creates a convolution with zero weights and biases.</summary>
+    /// <param name="name">Layer name, for example "conv1".</param>
+    /// <param name="inChannels">Input channels IC.</param>
+    /// <param name="outChannels">Output channels OC.</param>
+    /// <param name="kernelSize">Kernel height and width.</param>
+    /// <param name="stride">Step between kernel positions, in pixels; default 1.</param>
+    /// <param name="padding">Zero rows and columns added on every side; default 0 (valid convolution).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size or the stride is zero or negative, or the padding is negative.</exception>
+    public Conv2d(string name, int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0)
+        : base(name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
+        Weight = new Parameter($"{name}.weight", new Tensor(outChannels, inChannels, kernelSize, kernelSize));
+        Bias = new Parameter($"{name}.bias", new Tensor(outChannels));
+    }
+
+    public int InChannels { get; }
+
+    public int OutChannels { get; }
+
+    public int KernelSize { get; }
+
+    public int Stride { get; }
+
+    public int Padding { get; }
+
+    /// <summary>Weights [OC, IC, KH, KW].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>Biases [OC].</summary>
+    public Parameter Bias { get; }
+
+    public override IReadOnlyList<Parameter> Parameters => [Weight, Bias];
+
+    /// <summary>Output height or width for an input height or width of <paramref name="inputSize"/>.</summary>
+    /// <exception cref="ArgumentException">The kernel does not fit into the padded input.</exception>
+    public int OutputSize(int inputSize)
+    {
+        int padded = inputSize + 2 * Padding;
+        if (padded < KernelSize)
+        {
+            throw new ArgumentException(
+                $"{Name}: input size {inputSize} with padding {Padding} is smaller than the kernel size {KernelSize}.");
+        }
+
+        return (padded - KernelSize) / Stride + 1;
+    }
+
+    /// <summary>Input [N, IC, H, W] -> output [N, OC, OH, OW].</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank != 4 || input.Dim(1) != InChannels)
+        {
+            throw new ArgumentException(
+                $"{Name}: input must have shape [N, {InChannels}, H, W], got {input.ShapeText}.", nameof(input));
+        }
+
+        int batchSize = input.Dim(0);
+        int outHeight = OutputSize(input.Dim(2));
+        int outWidth = OutputSize(input.Dim(3));
+        int positions = outHeight * outWidth;
+        int columnCount = batchSize * positions;
+        int rows = InChannels * KernelSize * KernelSize;
+        _input = input;
+
+        // unfold: cols [IC * KH * KW, N * P]
+        float[] columns = Scratch.Ensure(ref _columns, rows * columnCount);
+        Parallelism.For(batchSize, n => Unfold(input, n, outHeight, outWidth, columns, columnCount));
+
+        // product: Y [OC, N * P] = W [OC, IC * KH * KW] cols
+        float[] product = Scratch.Ensure(ref _product, OutChannels * columnCount);
+        MatMul.Multiply(Weight.Value.Data, columns, product, OutChannels, rows, columnCount, accumulate: false, Parallelism);
+
+        // reorder to [N, OC, P] and add the bias
+        Tensor output = _outputs.Get(batchSize, OutChannels, outHeight, outWidth);
+        ReadOnlySpan<float> bias = Bias.Value.Span;
+        for (int n = 0; n < batchSize; n++)
+        {
+            for (int oc = 0; oc < OutChannels; oc++)
+            {
+                ReadOnlySpan<float> source = product.AsSpan(oc * columnCount + n * positions, positions);
+                Span<float> target = output.Span.Slice((n * OutChannels + oc) * positions, positions);
+                TensorPrimitives.Add(source, bias[oc], target);
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>Output gradient [N, OC, OH, OW] -> input gradient [N, IC, H, W].</summary>
+    public override Tensor Backward(Tensor outputGrad)
+    {
+        Tensor input = RequireForward(_input);
+        int batchSize = input.Dim(0);
+        int outHeight = OutputSize(input.Dim(2));
+        int outWidth = OutputSize(input.Dim(3));
+        RequireShape(outputGrad, [batchSize, OutChannels, outHeight, outWidth], nameof(outputGrad));
+        int positions = outHeight * outWidth;
+        int columnCount = batchSize * positions;
+        int rows = InChannels * KernelSize * KernelSize;
+        float[] columns = _columns!;
+
+        // reorder dY to [OC, N * P], reusing the forward product buffer
+        float[] outputGradColumns = _product!;
+        for (int n = 0; n < batchSize; n++)
+        {
+            for (int oc = 0; oc < OutChannels; oc++)
+            {
+                outputGrad.Span.Slice((n * OutChannels + oc) * positions, positions)
+                    .CopyTo(outputGradColumns.AsSpan(oc * columnCount + n * positions, positions));
+            }
+        }
+
+        // bias gradient: dB[oc] += sum over n and p of dY
+        Span<float> biasGrad = Bias.Grad.Span;
+        for (int oc = 0; oc < OutChannels; oc++)
+        {
+            biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
+        }
+
+        // weight gradient: dW [OC, IC * KH * KW] += dY [OC, N * P] cols^T
+        float[] columnsTransposed = Scratch.Ensure(ref _columnsTransposed, rows * columnCount);
+        MatMul.Transpose(columns.AsSpan(0, rows * columnCount), columnsTransposed, rows, columnCount);
+        MatMul.Multiply(outputGradColumns, columnsTransposed, Weight.Grad.Data, OutChannels, columnCount, rows, accumulate: true, Parallelism);
+        Weight.MarkGradWritten();
+        Bias.MarkGradWritten();
+
+        // column gradient: dcols [IC * KH * KW, N * P] = W^T dY
+        float[] weightTransposed = Scratch.Ensure(ref _weightTransposed, rows * OutChannels);
+        MatMul.Transpose(Weight.Value.Span, weightTransposed, OutChannels, rows);
+        float[] columnGrads = Scratch.Ensure(ref _columnGrads, rows * columnCount);
+        MatMul.Multiply(weightTransposed, outputGradColumns, columnGrads, rows, OutChannels, columnCount, accumulate: false, Parallelism);
+
+        // fold: dX [N, IC, H, W], each item from its own columns
+        Tensor inputGrad = _inputGrads.Get(input.Shape.ToArray());
+        Parallelism.For(batchSize, n => Fold(columnGrads, inputGrad, n, outHeight, outWidth, columnCount));
+        return inputGrad;
+    }
+
+    private void Unfold(Tensor input, int n, int outHeight, int outWidth, float[] columns, int columnCount)
+    {
+        int height = input.Dim(2);
+        int width = input.Dim(3);
+        int positions = outHeight * outWidth;
+        ReadOnlySpan<float> image = input.Span.Slice(n * InChannels * height * width, InChannels * height * width);
+        Span<float> all = columns;
+        for (int ic = 0; ic < InChannels; ic++)
+        {
+            for (int kh = 0; kh < KernelSize; kh++)
+            {
+                for (int kw = 0; kw < KernelSize; kw++)
+                {
+                    int kk = (ic * KernelSize + kh) * KernelSize + kw;
+                    Span<float> row = all.Slice(kk * columnCount + n * positions, positions);
+                    for (int oh = 0; oh < outHeight; oh++)
+                    {
+                        int h = oh * Stride + kh - Padding;
+                        Span<float> target = row.Slice(oh * outWidth, outWidth);
+                        if ((uint)h >= (uint)height)
+                        {
+                            target.Clear();
+                            continue;
+                        }
+
+                        ReadOnlySpan<float> source = image.Slice((ic * height + h) * width, width);
+                        for (int ow = 0; ow < outWidth; ow++)
+                        {
+                            int w = ow * Stride + kw - Padding;
+                            target[ow] = (uint)w < (uint)width ? source[w] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void Fold(float[] columnGrads, Tensor inputGrad, int n, int outHeight, int outWidth, int columnCount)
+    {
+        int height = inputGrad.Dim(2);
+        int width = inputGrad.Dim(3);
+        int positions = outHeight * outWidth;
+        Span<float> image = inputGrad.Span.Slice(n * InChannels * height * width, InChannels * height * width);
+        image.Clear();
+        for (int ic = 0; ic < InChannels; ic++)
+        {
+            for (int kh = 0; kh < KernelSize; kh++)
+            {
+                for (int kw = 0; kw < KernelSize; kw++)
+                {
+                    int kk = (ic * KernelSize + kh) * KernelSize + kw;
+                    ReadOnlySpan<float> row = columnGrads.AsSpan(kk * columnCount + n * positions, positions);
+                    for (int oh = 0; oh < outHeight; oh++)
+                    {
+                        int h = oh * Stride + kh - Padding;
+                        if ((uint)h >= (uint)height)
+                        {
+                            continue;
+                        }
+
+                        Span<float> target = image.Slice((ic * height + h) * width, width);
+                        for (int ow = 0; ow < outWidth; ow++)
+                        {
+                            int w = ow * Stride + kw - Padding;
+                            if ((uint)w < (uint)width)
+                            {
+                                target[w] += row[oh * outWidth + ow];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

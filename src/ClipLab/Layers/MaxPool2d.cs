@@ -1,0 +1,136 @@
+using ClipLab.Tensors;
+
+namespace ClipLab.Layers;
+
+// Index legend: n batch item, c channel, h/w input row/column, oh/ow output row/column.
+
+/// <summary>
+/// 2-D max pooling without padding. Input [N, C, H, W] -> output [N, C, OH, OW] with
+/// OH = (H - kernelSize) / stride + 1, and likewise OW.
+/// </summary>
+/// <remarks>
+/// When several inputs of a window share the maximum, the first in row-major order wins and
+/// receives the whole gradient, as in PyTorch's CPU kernel.
+/// </remarks>
+public sealed class MaxPool2d : Layer
+{
+    private readonly TensorCache _outputs = new();
+    private readonly TensorCache _inputGrads = new();
+    private int[] _argmax = [];
+    private Tensor? _input;
+
+    /// <summary>Creates a pooling layer.</summary>
+    /// <param name="name">Layer name, for example "pool1".</param>
+    /// <param name="kernelSize">Window height and width.</param>
+    /// <param name="stride">Step between windows; defaults to <paramref name="kernelSize"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The kernel size or stride is zero or negative.</exception>
+    public MaxPool2d(string name, int kernelSize, int? stride = null)
+        : base(name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize);
+        int step = stride ?? kernelSize;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(step, nameof(stride));
+
+        KernelSize = kernelSize;
+        Stride = step;
+    }
+
+    public int KernelSize { get; }
+
+    public int Stride { get; }
+
+    /// <summary>Output height or width for an input height or width of <paramref name="inputSize"/>.</summary>
+    /// <exception cref="ArgumentException">The window does not fit into the input.</exception>
+    public int OutputSize(int inputSize)
+    {
+        if (inputSize < KernelSize)
+        {
+            throw new ArgumentException($"{Name}: input size {inputSize} is smaller than the kernel size {KernelSize}.");
+        }
+
+        return (inputSize - KernelSize) / Stride + 1;
+    }
+
+    /// <summary>Input [N, C, H, W] -> output [N, C, OH, OW].</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank != 4)
+        {
+            throw new ArgumentException($"{Name}: input must have shape [N, C, H, W], got {input.ShapeText}.", nameof(input));
+        }
+
+        int planes = input.Dim(0) * input.Dim(1);
+        int height = input.Dim(2);
+        int width = input.Dim(3);
+        int outHeight = OutputSize(height);
+        int outWidth = OutputSize(width);
+        Tensor output = _outputs.Get(input.Dim(0), input.Dim(1), outHeight, outWidth);
+        if (_argmax.Length < output.Length)
+        {
+            _argmax = new int[output.Length];
+        }
+
+        _input = input;
+
+        ReadOnlySpan<float> x = input.Span;
+        Span<float> y = output.Span;
+        Span<int> argmax = _argmax;
+        for (int plane = 0; plane < planes; plane++)
+        {
+            int planeStart = plane * height * width;
+            for (int oh = 0; oh < outHeight; oh++)
+            {
+                for (int ow = 0; ow < outWidth; ow++)
+                {
+                    // window maximum; strict > keeps the first of equal values
+                    int best = planeStart + oh * Stride * width + ow * Stride;
+                    float bestValue = x[best];
+                    for (int kh = 0; kh < KernelSize; kh++)
+                    {
+                        int rowStart = planeStart + (oh * Stride + kh) * width + ow * Stride;
+                        for (int kw = 0; kw < KernelSize; kw++)
+                        {
+                            float value = x[rowStart + kw];
+                            if (value > bestValue || float.IsNaN(value))
+                            {
+                                bestValue = value;
+                                best = rowStart + kw;
+                                if (float.IsNaN(value))
+                                {
+                                    goto windowDone;
+                                }
+                            }
+                        }
+                    }
+
+                windowDone:
+                    int o = (plane * outHeight + oh) * outWidth + ow;
+                    y[o] = bestValue;
+                    argmax[o] = best;
+                }
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>Output gradient [N, C, OH, OW] -> input gradient [N, C, H, W].</summary>
+    public override Tensor Backward(Tensor outputGrad)
+    {
+        Tensor input = RequireForward(_input);
+        RequireShape(outputGrad, [input.Dim(0), input.Dim(1), OutputSize(input.Dim(2)), OutputSize(input.Dim(3))], nameof(outputGrad));
+
+        // route each output gradient to the input that held the window maximum
+        Tensor inputGrad = _inputGrads.Get(input.Shape.ToArray());
+        Span<float> dx = inputGrad.Span;
+        dx.Clear();
+        ReadOnlySpan<float> dy = outputGrad.Span;
+        ReadOnlySpan<int> argmax = _argmax.AsSpan(0, dy.Length);
+        for (int o = 0; o < dy.Length; o++)
+        {
+            dx[argmax[o]] += dy[o];
+        }
+
+        return inputGrad;
+    }
+}

@@ -1,0 +1,46 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using ClipLab.Tensors;
+
+namespace ClipLab.Layers;
+
+/// <summary>Rectified linear unit, y = max(x, 0), elementwise; any input shape.</summary>
+/// <remarks>The gradient at x = 0 is taken as 0, as in PyTorch.</remarks>
+public sealed class Relu : Layer
+{
+    private readonly TensorCache _outputs = new();
+    private readonly TensorCache _inputGrads = new();
+    private Tensor? _output;
+
+    public Relu(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>Input of any shape -> output of the same shape.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        Tensor output = _outputs.Get(input.Shape.ToArray());
+        TensorPrimitives.Max(input.Span, 0f, output.Span);
+        _output = output;
+        return output;
+    }
+
+    /// <summary>Output gradient -> input gradient, both of the input's shape.</summary>
+    public override Tensor Backward(Tensor outputGrad)
+    {
+        Tensor output = RequireForward(_output);
+        RequireShape(outputGrad, output.Shape, nameof(outputGrad));
+
+        // dx = dy where the output is positive, else 0
+        Tensor inputGrad = _inputGrads.Get(output.Shape.ToArray());
+        ReadOnlySpan<float> y = output.Span;
+        ReadOnlySpan<float> dy = outputGrad.Span;
+        Span<float> dx = inputGrad.Span;
+        for (int i = 0; i < dx.Length; i++)
+        {
+            dx[i] = y[i] > 0f ? dy[i] : 0f;
+        }
+
+        return inputGrad;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using ClipLab.Clipping;
+using ClipLab.Data;
+using ClipLab.Layers;
+using ClipLab.Losses;
+using ClipLab.Optimizers;
+using ClipLab.Randomness;
+using ClipLab.Tensors;
+
+namespace ClipLab.Training;
+
+/// <summary>Trains LeNet-5 on MNIST for one variant of an experiment.</summary>
+/// <remarks>
+/// Randomness comes from one generator seeded with <see cref="ExperimentConfig.Seed"/> and
+/// split into the streams "init", "train" and "validation", so variants run with the same seed
+/// start from the same weights and see the same batches. Iteration i draws a training batch,
+/// computes the gradients, clips them, and applies Adam; after the update of every iteration
+/// with i % EvalEvery == 0 a validation batch is measured. After the last iteration the whole
+/// test split is evaluated.
+/// </remarks>
+public static class Trainer
+{
+    /// <summary>Runs one variant and returns everything it measured.</summary>
+    /// <param name="config">Settings; see <see cref="ExperimentConfig"/> for the defaults.</param>
+    /// <param name="data">MNIST splits.</param>
+    /// <param name="name">Variant name for the result.</param>
+    /// <param name="clipper">Clipping method applied to every step's gradients.</param>
+    /// <param name="observer">Receives steps and validation points as they happen; may be null.</param>
+    /// <param name="cancellationToken">
+    /// Stops the run after the current step; the result then keeps what was measured and
+    /// <see cref="VariantResult.Failure"/> says where it stopped.
+    /// </param>
+    /// <returns>
+    /// The measurements. A non-finite loss or gradient stops the run with
+    /// <see cref="VariantResult.Failure"/> naming the iteration, and the test set is not evaluated.
+    /// </returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it and its value.</exception>
+    public static VariantResult Run(
+        ExperimentConfig config,
+        MnistDataset data,
+        string name,
+        IGradientClipper clipper,
+        ITrainingObserver? observer = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(clipper);
+        Validate(config, data);
+
+        var stopwatch = Stopwatch.StartNew();
+        var rng = new Rng(config.Seed);
+        Sequential network = LeNet5.Create(rng.Split("init"), config.InitStdDev);
+        network.SetParallelism(new Parallelism(config.Threads));
+        var optimizer = new Adam(network.Parameters, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.EpsilonPlacement);
+        var trainSampler = new BatchSampler(data.Train, rng.Split("train"));
+        var validationSampler = new BatchSampler(data.Validation, rng.Split("validation"));
+        var loss = new SoftmaxCrossEntropy();
+
+        var trainImages = new Tensor(config.BatchSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
+        int[] trainLabels = new int[config.BatchSize];
+        var validationImages = new Tensor(config.EvalBatchSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
+        int[] validationLabels = new int[config.EvalBatchSize];
+        var validation = new List<ValidationPoint>(config.ValidationPointCount);
+        var steps = new List<StepRecord>(config.Steps);
+        string? failure = null;
+
+        for (int iteration = 0; iteration < config.Steps; iteration++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                failure = $"Cancelled before iteration {iteration}.";
+                break;
+            }
+
+            // forward and backward on a training batch
+            trainSampler.NextBatch(trainImages, trainLabels);
+            network.ZeroGrad();
+            Tensor logits = network.Forward(trainImages);
+            double trainLoss = loss.Forward(logits, trainLabels);
+            network.Backward(loss.Backward());
+
+            // stop before a non-finite value reaches the weights
+            string? nonFinite = FindNonFinite(trainLoss, network.Parameters);
+            if (nonFinite is not null)
+            {
+                failure = $"Diverged at iteration {iteration}: {nonFinite}.";
+                steps.Add(new StepRecord(iteration, trainLoss, new ClipStatistics(double.NaN, double.NaN, 0, 0)));
+                break;
+            }
+
+            // clip, then update
+            ClipStatistics clip = clipper.Clip(network.Parameters);
+            optimizer.Step();
+            var step = new StepRecord(iteration, trainLoss, clip);
+            steps.Add(step);
+            observer?.OnStep(step);
+
+            // validation batch after every EvalEvery-th update
+            if (iteration % config.EvalEvery == 0)
+            {
+                validationSampler.NextBatch(validationImages, validationLabels);
+                Tensor validationLogits = network.Forward(validationImages);
+                double validationLoss = loss.Forward(validationLogits, validationLabels);
+                double accuracy = (double)SoftmaxCrossEntropy.CountCorrect(validationLogits, validationLabels) / config.EvalBatchSize;
+                var point = new ValidationPoint(iteration, validationLoss, accuracy);
+                validation.Add(point);
+                observer?.OnValidation(point);
+            }
+        }
+
+        // the whole test split, only for a run that trained every step
+        double testLoss = double.NaN;
+        double testAccuracy = double.NaN;
+        if (failure is null)
+        {
+            (testLoss, testAccuracy) = Evaluator.Evaluate(network, data.Test);
+        }
+
+        return new VariantResult(name, clipper.Spec, validation, steps, testLoss, testAccuracy, stopwatch.Elapsed, failure);
+    }
+
+    /// <summary>Throws when a setting is outside its range; the message names the setting and its value.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public static void Validate(ExperimentConfig config, MnistDataset? data = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+
+        Require(config.Steps > 0, $"Steps must be at least 1, got {config.Steps}.");
+        Require(config.BatchSize > 0, $"BatchSize must be at least 1, got {config.BatchSize}.");
+        Require(config.EvalEvery > 0, $"EvalEvery must be at least 1, got {config.EvalEvery}.");
+        Require(config.EvalBatchSize > 0, $"EvalBatchSize must be at least 1, got {config.EvalBatchSize}.");
+        Require(config.Threads > 0, $"Threads must be at least 1, got {config.Threads}.");
+        Require(config.LearningRate > 0 && double.IsFinite(config.LearningRate), $"LearningRate must be a positive finite number, got {config.LearningRate}.");
+        Require(config.InitStdDev > 0 && double.IsFinite(config.InitStdDev), $"InitStdDev must be a positive finite number, got {config.InitStdDev}.");
+        if (data is not null)
+        {
+            Require(config.BatchSize <= data.Train.Count, $"BatchSize {config.BatchSize} exceeds the {data.Train.Count} training examples.");
+            Require(config.EvalBatchSize <= data.Validation.Count, $"EvalBatchSize {config.EvalBatchSize} exceeds the {data.Validation.Count} validation examples.");
+        }
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+
+    private static string? FindNonFinite(double trainLoss, IReadOnlyList<Parameter> parameters)
+    {
+        if (!double.IsFinite(trainLoss))
+        {
+            return $"training loss is {trainLoss}";
+        }
+
+        foreach (Parameter parameter in parameters)
+        {
+            if (parameter.HasGrad && !AllFinite(parameter.Grad.Span))
+            {
+                return $"gradient of {parameter.Name} is not finite";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,113 @@
+using ClipLab.Layers;
+using ClipLab.Randomness;
+using ClipLab.Tensors;
+using ClipLab.Tests.TestSupport;
+
+namespace ClipLab.Tests.Layers;
+
+public sealed class LayerBehaviourTests
+{
+    [Fact]
+    public void Conv2d_ForwardTwice_GivesSameBits()
+    {
+        var rng = new Rng(21);
+        var conv = new Conv2d("conv", 2, 3, 3);
+        RandomTensors.FillParameters(conv, rng, 0.5);
+        Tensor input = RandomTensors.Normal(rng, 4, 2, 9, 9);
+
+        float[] first = conv.Forward(input).Data.ToArray();
+        float[] second = conv.Forward(input).Data.ToArray();
+
+        NumericAssert.BitwiseEqual(first, second, "conv output");
+    }
+
+    [Fact]
+    public void Conv2d_BackwardTwice_AccumulatesTwiceTheGradient()
+    {
+        var rng = new Rng(22);
+        var conv = new Conv2d("conv", 2, 3, 3);
+        RandomTensors.FillParameters(conv, rng, 0.5);
+        Tensor input = RandomTensors.Normal(rng, 2, 2, 6, 6);
+        Tensor outputGrad = RandomTensors.Normal(rng, 2, 3, 4, 4);
+
+        conv.Forward(input);
+        float[] inputGradOnce = conv.Backward(outputGrad).Data.ToArray();
+        float[] weightGradOnce = conv.Weight.Grad.Data.ToArray();
+        float[] inputGradTwice = conv.Backward(outputGrad).Data.ToArray();
+        float[] doubled = weightGradOnce.Select(g => 2 * g).ToArray();
+
+        NumericAssert.BitwiseEqual(inputGradOnce, inputGradTwice, "input gradient");
+        NumericAssert.Close(doubled, conv.Weight.Grad.Data, 1e-6, 1e-6, "accumulated weight gradient");
+    }
+
+    [Fact]
+    public void Linear_ZeroGrad_ClearsGradientAndMark()
+    {
+        var rng = new Rng(23);
+        var linear = new Linear("fc", 3, 2);
+        RandomTensors.FillParameters(linear, rng, 0.5);
+        linear.Forward(RandomTensors.Normal(rng, 2, 3));
+        linear.Backward(RandomTensors.Normal(rng, 2, 2));
+
+        linear.Weight.ZeroGrad();
+
+        Assert.False(linear.Weight.HasGrad);
+        Assert.All(linear.Weight.Grad.Data, g => Assert.Equal(0f, g));
+        Assert.True(linear.Bias.HasGrad);
+    }
+
+    [Fact]
+    public void Conv2d_WrongInputChannels_ThrowsNamingShapes()
+    {
+        var conv = new Conv2d("conv1", 1, 6, 5);
+
+        var error = Assert.Throws<ArgumentException>(() => conv.Forward(new Tensor(2, 3, 32, 32)));
+
+        Assert.Contains("conv1", error.Message);
+        Assert.Contains("[2, 3, 32, 32]", error.Message);
+    }
+
+    [Fact]
+    public void Linear_BackwardBeforeForward_Throws()
+    {
+        var linear = new Linear("fc", 3, 2);
+
+        Assert.Throws<InvalidOperationException>(() => linear.Backward(new Tensor(1, 2)));
+    }
+
+    [Fact]
+    public void MaxPool2d_EqualValues_RoutesGradientToFirst()
+    {
+        var pool = new MaxPool2d("pool", 2);
+        var input = new Tensor([1f, 1f, 1f, 1f], 1, 1, 2, 2);
+
+        pool.Forward(input);
+        Tensor inputGrad = pool.Backward(new Tensor([5f], 1, 1, 1, 1));
+
+        Assert.Equal([5f, 0f, 0f, 0f], inputGrad.Data);
+    }
+
+    [Fact]
+    public void LeNet5_Create_HasSpecifiedShapesAndInitialisation()
+    {
+        Sequential network = LeNet5.Create(new Rng(24));
+
+        string[] shapes = network.Parameters.Select(p => $"{p.Name} {p.Value.ShapeText}").ToArray();
+        Assert.Equal(
+            [
+                "conv1.weight [6, 1, 5, 5]", "conv1.bias [6]",
+                "conv2.weight [16, 6, 5, 5]", "conv2.bias [16]",
+                "fc1.weight [120, 400]", "fc1.bias [120]",
+                "fc2.weight [84, 120]", "fc2.bias [84]",
+                "fc3.weight [10, 84]", "fc3.bias [10]",
+            ],
+            shapes);
+        float[] weights = network.Parameters.Where(p => p.Name.EndsWith(".weight")).SelectMany(p => p.Value.Data).ToArray();
+        Assert.All(weights, w => Assert.InRange(w, -0.2f, 0.2f));
+        double std = Math.Sqrt(weights.Select(w => (double)w * w).Average());
+        // truncation at two standard deviations shrinks the deviation to 0.1 * 0.8796
+        Assert.InRange(std, 0.0870, 0.0890);
+        Assert.All(network.Parameters.Where(p => p.Name.EndsWith(".bias")).SelectMany(p => p.Value.Data), b => Assert.Equal(0f, b));
+        Assert.Equal([1, 10], network.Forward(new Tensor(1, 1, 32, 32)).Shape.ToArray());
+    }
+}
