@@ -1,0 +1,148 @@
+using System.Globalization;
+using ClipLab.Clipping;
+using ClipLab.Data;
+using ClipLab.Reporting;
+using ClipLab.Training;
+using Spectre.Console;
+
+namespace ClipLab.Cli;
+
+/// <summary>Runs a validated `compare` request: data, run folder, one training run per variant, outputs.</summary>
+internal static class CompareRunner
+{
+    public static int Run(CompareRequest request)
+    {
+        // the output folder is checked before any data is loaded or any step trained
+        try
+        {
+            RunFolder.EnsureWritable(request.OutputDirectory);
+        }
+        catch (IOException error)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // the first Ctrl+C stops after the current step; a second one ends the process at once
+            if (!interrupt.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+                Console.Error.WriteLine("Interrupted: finishing the current step and writing what was measured...");
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            MnistDataset? data = DataLoader.Load(request.DataDirectory, interrupt.Token);
+            if (data is null)
+            {
+                return ExitCodes.RuntimeFailure;
+            }
+
+            Trainer.Validate(request.Config, data);
+            RunFolder run = RunFolder.Create(request.OutputDirectory, "compare");
+            Console.Out.WriteLine($"Run folder: {run.FullPath}");
+
+            List<VariantResult> results = TrainVariants(request, data, run, interrupt.Token);
+            IReadOnlyList<string> written = RunWriter.WriteAll(run, request.Config, results);
+            PrintSummary(results);
+            Console.Out.WriteLine($"Report: {Path.Combine(run.FullPath, RunFileNames.ReportMarkdown)} ({written.Count} files written)");
+
+            if (interrupt.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("The run was interrupted; the report covers what finished and marks the rest incomplete.");
+                return ExitCodes.RuntimeFailure;
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static List<VariantResult> TrainVariants(CompareRequest request, MnistDataset data, RunFolder run, CancellationToken cancellationToken)
+    {
+        var results = new List<VariantResult>();
+        bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        for (int index = 0; index < request.Clippers.Count; index++)
+        {
+            IGradientClipper clipper = request.Clippers[index];
+            string name = VariantNames.FromSpec(clipper.Spec);
+            Console.Out.WriteLine($"Variant {index + 1}/{request.Clippers.Count}: {clipper.Spec} (seed {request.Config.Seed})");
+
+            VariantResult result;
+            using (MetricsCsvAppender metrics = RunWriter.OpenMetricsAppender(run, name))
+            {
+                if (interactive)
+                {
+                    result = AnsiConsole.Progress()
+                        .AutoClear(true)
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                        .Start(context =>
+                        {
+                            ProgressTask task = context.AddTask(clipper.Spec, maxValue: request.Config.Steps);
+                            return Trainer.Run(request.Config, data, name, clipper, new ValidationPrinter(metrics, task), cancellationToken);
+                        });
+                }
+                else
+                {
+                    result = Trainer.Run(request.Config, data, name, clipper, new ValidationPrinter(metrics, null), cancellationToken);
+                }
+            }
+
+            results.Add(result);
+            if (result.Failure is not null)
+            {
+                Console.Error.WriteLine($"{clipper.Spec}: {result.Failure}");
+            }
+            else
+            {
+                Console.Out.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{clipper.Spec}: test accuracy {result.TestAccuracy:F4}, test loss {result.TestLoss:F4}, {result.WallTime.TotalSeconds:F1} s"));
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        return results;
+    }
+
+    private static void PrintSummary(IReadOnlyList<VariantResult> results)
+    {
+        var table = new Table().AddColumns(
+            "variant", "final val loss", "last-10 val loss", "final val acc", "last-10 val acc", "test loss", "test acc", "time (s)");
+        foreach (VariantResult result in results)
+        {
+            ValidationPoint? last = result.Validation.Count > 0 ? result.Validation[^1] : null;
+            table.AddRow(
+                Markup.Escape(result.ClipMethod),
+                Format(last?.Loss),
+                Format(result.MeanLastLoss(10)),
+                Format(last?.Accuracy),
+                Format(result.MeanLastAccuracy(10)),
+                Format(result.TestLoss),
+                Format(result.TestAccuracy),
+                result.WallTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string Format(double? value) =>
+        value is double v && double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+}

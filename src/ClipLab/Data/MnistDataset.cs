@@ -1,0 +1,122 @@
+namespace ClipLab.Data;
+
+/// <summary>
+/// MNIST split as TensorFlow's classic MNIST reader splits it: the first 5,000 images of the
+/// training file are the validation split, the remaining 55,000 the training split, and the
+/// 10,000 images of the test file the test split.
+/// </summary>
+public sealed class MnistDataset
+{
+    /// <summary>Default number of images at the start of the training file that form the validation split.</summary>
+    public const int DefaultValidationCount = 5_000;
+
+    private MnistDataset(DataSplit train, DataSplit validation, DataSplit test)
+    {
+        Train = train;
+        Validation = validation;
+        Test = test;
+    }
+
+    /// <summary>Training split: training-file images from the end of the validation split to the last (55,000 by default).</summary>
+    public DataSplit Train { get; }
+
+    /// <summary>Validation split: the first training-file images (5,000 by default).</summary>
+    public DataSplit Validation { get; }
+
+    /// <summary>Test split: every image of the test file (10,000).</summary>
+    public DataSplit Test { get; }
+
+    /// <summary>
+    /// Loads the four MNIST files from <paramref name="directory"/>, each gzip-compressed or
+    /// not, and splits them into training, validation and test sets.
+    /// </summary>
+    /// <param name="directory">Directory that contains the files named in <see cref="MnistFiles.All"/>, with or without <c>.gz</c>.</param>
+    /// <param name="validationCount">Number of images at the start of the training file that form the validation split, 5,000 by default.</param>
+    /// <returns>The three splits, images scaled to [0, 1] and padded to 32 x 32.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationCount"/> is zero or negative.</exception>
+    /// <exception cref="FileNotFoundException">
+    /// The directory does not exist or lacks some of the files. The message names the directory
+    /// and the missing files and explains how to supply them.
+    /// </exception>
+    /// <exception cref="InvalidDataException">
+    /// A file is malformed (see <see cref="IdxReader"/>), its images are not 28 x 28, the image
+    /// and label files of a split contain different counts, or the training file has no more
+    /// images than <paramref name="validationCount"/>. The message names the files, the
+    /// expected value and the actual value.
+    /// </exception>
+    public static MnistDataset Load(string directory, int validationCount = DefaultValidationCount)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(validationCount);
+
+        string[] paths = FindAll(directory);
+        (IdxImages trainImages, byte[] trainLabels) = ReadPair(paths[0], paths[1]);
+        (IdxImages testImages, byte[] testLabels) = ReadPair(paths[2], paths[3]);
+        if (trainImages.Count <= validationCount)
+        {
+            throw new InvalidDataException(
+                $"{paths[0]}: expected more than {validationCount} images, so that {validationCount} form the validation split and the rest the training split, found {trainImages.Count}.");
+        }
+
+        if (testImages.Count == 0)
+        {
+            throw new InvalidDataException($"{paths[2]}: expected at least 1 test image, found 0.");
+        }
+
+        int trainCount = trainImages.Count - validationCount;
+        return new MnistDataset(
+            DataSplit.FromSource(trainImages, trainLabels, validationCount, trainCount),
+            DataSplit.FromSource(trainImages, trainLabels, 0, validationCount),
+            DataSplit.FromSource(testImages, testLabels, 0, testImages.Count));
+    }
+
+    /// <summary>Returns the paths of the four files in catalog order, or throws naming every missing one.</summary>
+    private static string[] FindAll(string directory)
+    {
+        var paths = new string[MnistFiles.All.Count];
+        var missing = new List<string>();
+        string? firstMissingPath = null;
+        for (int i = 0; i < paths.Length; i++)
+        {
+            MnistFile file = MnistFiles.All[i];
+            string? path = MnistFiles.Find(directory, file);
+            if (path is null)
+            {
+                missing.Add($"{file.FileName} (or {file.UncompressedFileName})");
+                firstMissingPath ??= Path.Combine(directory, file.FileName);
+            }
+
+            paths[i] = path ?? string.Empty;
+        }
+
+        if (missing.Count > 0)
+        {
+            string problem = Directory.Exists(directory)
+                ? $"MNIST files not found in {directory}: {string.Join(", ", missing)}."
+                : $"MNIST directory {directory} does not exist. Expected it to contain {string.Join(", ", missing)}.";
+            throw new FileNotFoundException($"{problem} {MnistFiles.SupplyHint}", firstMissingPath);
+        }
+
+        return paths;
+    }
+
+    private static (IdxImages Images, byte[] Labels) ReadPair(string imagePath, string labelPath)
+    {
+        IdxImages images = IdxReader.ReadImages(imagePath);
+        if (images.Rows != DataSplit.SourceImageSize || images.Columns != DataSplit.SourceImageSize)
+        {
+            throw new InvalidDataException(
+                $"{imagePath}: expected {DataSplit.SourceImageSize} x {DataSplit.SourceImageSize} images, found {images.Rows} x {images.Columns}.");
+        }
+
+        byte[] labels = IdxReader.ReadLabels(labelPath);
+        if (labels.Length != images.Count)
+        {
+            throw new InvalidDataException(
+                $"{labelPath}: expected {images.Count} labels, one per image in {imagePath}, found {labels.Length}.");
+        }
+
+        return (images, labels);
+    }
+}
