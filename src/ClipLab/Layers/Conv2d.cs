@@ -24,7 +24,6 @@ public sealed class Conv2d : Layer
     private readonly TensorCache _outputs = new();
     private readonly TensorCache _inputGrads = new();
     private float[]? _columns;
-    private float[]? _columnsTransposed;
     private float[]? _columnGrads;
     private float[]? _product;
     private float[]? _weightTransposed;
@@ -132,6 +131,16 @@ public sealed class Conv2d : Layer
     /// <summary>Output gradient [N, OC, OH, OW] -> input gradient [N, IC, H, W].</summary>
     public override Tensor Backward(Tensor outputGrad)
     {
+        float[] outputGradColumns = AccumulateParameterGradients(outputGrad);
+        return ComputeInputGrad(outputGradColumns);
+    }
+
+    /// <summary>Accumulates the weight and bias gradients without computing the input gradient.</summary>
+    public override void BackwardParameters(Tensor outputGrad) => AccumulateParameterGradients(outputGrad);
+
+    /// <summary>Adds dW and dB for <paramref name="outputGrad"/> and returns dY reordered to [OC, N * P].</summary>
+    private float[] AccumulateParameterGradients(Tensor outputGrad)
+    {
         Tensor input = RequireForward(_input);
         int batchSize = input.Dim(0);
         int outHeight = OutputSize(input.Dim(2));
@@ -140,7 +149,6 @@ public sealed class Conv2d : Layer
         int positions = outHeight * outWidth;
         int columnCount = batchSize * positions;
         int rows = InChannels * KernelSize * KernelSize;
-        float[] columns = _columns!;
 
         // reorder dY to [OC, N * P], reusing the forward product buffer
         float[] outputGradColumns = _product!;
@@ -160,12 +168,21 @@ public sealed class Conv2d : Layer
             biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
         }
 
-        // weight gradient: dW [OC, IC * KH * KW] += dY [OC, N * P] cols^T
-        float[] columnsTransposed = Scratch.Ensure(ref _columnsTransposed, rows * columnCount);
-        MatMul.Transpose(columns.AsSpan(0, rows * columnCount), columnsTransposed, rows, columnCount);
-        MatMul.Multiply(outputGradColumns, columnsTransposed, Weight.Grad.Data, OutChannels, columnCount, rows, accumulate: true, Parallelism);
+        // weight gradient: dW [OC, IC * KH * KW] += dY [OC, N * P] cols^T, one dot product per weight
+        MatMul.MultiplyTransposed(outputGradColumns, _columns!, Weight.Grad.Data, OutChannels, columnCount, rows, accumulate: true, Parallelism);
         Weight.MarkGradWritten();
         Bias.MarkGradWritten();
+        return outputGradColumns;
+    }
+
+    private Tensor ComputeInputGrad(float[] outputGradColumns)
+    {
+        Tensor input = _input!;
+        int batchSize = input.Dim(0);
+        int outHeight = OutputSize(input.Dim(2));
+        int outWidth = OutputSize(input.Dim(3));
+        int columnCount = batchSize * outHeight * outWidth;
+        int rows = InChannels * KernelSize * KernelSize;
 
         // column gradient: dcols [IC * KH * KW, N * P] = W^T dY
         float[] weightTransposed = Scratch.Ensure(ref _weightTransposed, rows * OutChannels);
@@ -194,6 +211,17 @@ public sealed class Conv2d : Layer
                 {
                     int kk = (ic * KernelSize + kh) * KernelSize + kw;
                     Span<float> row = all.Slice(kk * columnCount + n * positions, positions);
+                    if (Stride == 1 && Padding == 0)
+                    {
+                        // every output row reads one contiguous run of the input row
+                        for (int oh = 0; oh < outHeight; oh++)
+                        {
+                            image.Slice((ic * height + oh + kh) * width + kw, outWidth).CopyTo(row.Slice(oh * outWidth, outWidth));
+                        }
+
+                        continue;
+                    }
+
                     for (int oh = 0; oh < outHeight; oh++)
                     {
                         int h = oh * Stride + kh - Padding;
@@ -231,6 +259,17 @@ public sealed class Conv2d : Layer
                 {
                     int kk = (ic * KernelSize + kh) * KernelSize + kw;
                     ReadOnlySpan<float> row = columnGrads.AsSpan(kk * columnCount + n * positions, positions);
+                    if (Stride == 1 && Padding == 0)
+                    {
+                        for (int oh = 0; oh < outHeight; oh++)
+                        {
+                            Span<float> target = image.Slice((ic * height + oh + kh) * width + kw, outWidth);
+                            TensorPrimitives.Add(target, row.Slice(oh * outWidth, outWidth), target);
+                        }
+
+                        continue;
+                    }
+
                     for (int oh = 0; oh < outHeight; oh++)
                     {
                         int h = oh * Stride + kh - Padding;

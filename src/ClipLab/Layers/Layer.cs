@@ -35,6 +35,13 @@ public abstract class Layer
     /// <exception cref="InvalidOperationException">No forward pass preceded this call.</exception>
     public abstract Tensor Backward(Tensor outputGrad);
 
+    /// <summary>
+    /// Accumulates parameter gradients for <paramref name="outputGrad"/> like <see cref="Backward"/>,
+    /// for a layer whose input gradient nobody needs (the first layer of a network); layers may
+    /// then skip computing it.
+    /// </summary>
+    public virtual void BackwardParameters(Tensor outputGrad) => Backward(outputGrad);
+
     /// <summary>Throws unless <paramref name="tensor"/> has <paramref name="expected"/> as its shape.</summary>
     protected void RequireShape(Tensor tensor, ReadOnlySpan<int> expected, string what)
     {

@@ -11,7 +11,6 @@ public sealed class Linear : Layer
 {
     private readonly TensorCache _outputs = new();
     private readonly TensorCache _inputGrads = new();
-    private float[]? _weightTransposed;
     private float[]? _outputGradTransposed;
     private Tensor? _input;
 
@@ -55,11 +54,9 @@ public sealed class Linear : Layer
         int batchSize = input.Dim(0);
         _input = input;
 
-        // y [N, OUT] = x [N, IN] W^T [IN, OUT]
-        float[] weightTransposed = Scratch.Ensure(ref _weightTransposed, InFeatures * OutFeatures);
-        MatMul.Transpose(Weight.Value.Span, weightTransposed, OutFeatures, InFeatures);
+        // y [N, OUT] = x [N, IN] W^T, one dot product of two rows per output
         Tensor output = _outputs.Get(batchSize, OutFeatures);
-        MatMul.Multiply(input.Data, weightTransposed, output.Data, batchSize, InFeatures, OutFeatures, accumulate: false, Parallelism);
+        MatMul.MultiplyTransposed(input.Data, Weight.Value.Data, output.Data, batchSize, InFeatures, OutFeatures, accumulate: false, Parallelism);
 
         // add the bias to every row
         ReadOnlySpan<float> bias = Bias.Value.Span;

@@ -80,38 +80,77 @@ public sealed class MaxPool2d : Layer
             int planeStart = plane * height * width;
             for (int oh = 0; oh < outHeight; oh++)
             {
+                int outStart = (plane * outHeight + oh) * outWidth;
+                if (KernelSize == 2 && Stride == 2)
+                {
+                    PoolRow2x2(x, planeStart + 2 * oh * width, width, y.Slice(outStart, outWidth), argmax.Slice(outStart, outWidth));
+                    continue;
+                }
+
                 for (int ow = 0; ow < outWidth; ow++)
                 {
-                    // window maximum; strict > keeps the first of equal values
-                    int best = planeStart + oh * Stride * width + ow * Stride;
-                    float bestValue = x[best];
-                    for (int kh = 0; kh < KernelSize; kh++)
-                    {
-                        int rowStart = planeStart + (oh * Stride + kh) * width + ow * Stride;
-                        for (int kw = 0; kw < KernelSize; kw++)
-                        {
-                            float value = x[rowStart + kw];
-                            if (value > bestValue || float.IsNaN(value))
-                            {
-                                bestValue = value;
-                                best = rowStart + kw;
-                                if (float.IsNaN(value))
-                                {
-                                    goto windowDone;
-                                }
-                            }
-                        }
-                    }
-
-                windowDone:
-                    int o = (plane * outHeight + oh) * outWidth + ow;
-                    y[o] = bestValue;
-                    argmax[o] = best;
+                    int windowStart = planeStart + oh * Stride * width + ow * Stride;
+                    (y[outStart + ow], argmax[outStart + ow]) = WindowMax(x, windowStart, width);
                 }
             }
         }
 
         return output;
+    }
+
+    /// <summary>Returns the maximum of the window starting at <paramref name="windowStart"/> and its index; NaN wins, else the first maximum.</summary>
+    private (float Value, int Index) WindowMax(ReadOnlySpan<float> x, int windowStart, int width)
+    {
+        int best = windowStart;
+        float bestValue = x[best];
+        for (int kh = 0; kh < KernelSize; kh++)
+        {
+            int rowStart = windowStart + kh * width;
+            for (int kw = 0; kw < KernelSize; kw++)
+            {
+                float value = x[rowStart + kw];
+                if (float.IsNaN(value))
+                {
+                    return (value, rowStart + kw);
+                }
+
+                // strict > keeps the first of equal values
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    best = rowStart + kw;
+                }
+            }
+        }
+
+        return (bestValue, best);
+    }
+
+    /// <summary>One output row of 2x2, stride-2 pooling: the common case, without the generic window loops.</summary>
+    private static void PoolRow2x2(ReadOnlySpan<float> x, int rowStart, int width, Span<float> y, Span<int> argmax)
+    {
+        ReadOnlySpan<float> top = x.Slice(rowStart, width);
+        ReadOnlySpan<float> bottom = x.Slice(rowStart + width, width);
+        for (int ow = 0; ow < y.Length; ow++)
+        {
+            int w = 2 * ow;
+            float a = top[w], b = top[w + 1], c = bottom[w], d = bottom[w + 1];
+
+            // the same order and rule as the generic path: NaN wins, then the first strict maximum
+            int best = 0;
+            float bestValue = a;
+            if (b > bestValue) { bestValue = b; best = 1; }
+            if (c > bestValue) { bestValue = c; best = 2; }
+            if (d > bestValue) { bestValue = d; best = 3; }
+            if (float.IsNaN(a + b + c + d))
+            {
+                best = float.IsNaN(a) ? 0 : float.IsNaN(b) ? 1 : float.IsNaN(c) ? 2 : 3;
+                bestValue = float.NaN;
+            }
+
+            y[ow] = bestValue;
+            argmax[ow] = rowStart + (best >> 1) * width + w + (best & 1);
+        }
     }
 
     /// <summary>Output gradient [N, C, OH, OW] -> input gradient [N, C, H, W].</summary>

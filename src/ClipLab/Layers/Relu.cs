@@ -1,4 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.Intrinsics;
 using ClipLab.Tensors;
 
 namespace ClipLab.Layers;
@@ -36,7 +37,14 @@ public sealed class Relu : Layer
         ReadOnlySpan<float> y = output.Span;
         ReadOnlySpan<float> dy = outputGrad.Span;
         Span<float> dx = inputGrad.Span;
-        for (int i = 0; i < dx.Length; i++)
+        int i = 0;
+        for (; i + Vector256<float>.Count <= dx.Length; i += Vector256<float>.Count)
+        {
+            Vector256<float> positive = Vector256.GreaterThan(Vector256.Create(y.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+            (positive & Vector256.Create(dy.Slice(i, Vector256<float>.Count))).CopyTo(dx.Slice(i, Vector256<float>.Count));
+        }
+
+        for (; i < dx.Length; i++)
         {
             dx[i] = y[i] > 0f ? dy[i] : 0f;
         }

@@ -69,6 +69,21 @@ public sealed class Sequential : Layer
         return grad;
     }
 
+    /// <summary>
+    /// Runs every layer's backward pass in reverse order but lets the first layer skip its input
+    /// gradient, which training never uses.
+    /// </summary>
+    public override void BackwardParameters(Tensor outputGrad)
+    {
+        Tensor grad = outputGrad;
+        for (int i = _layers.Length - 1; i > 0; i--)
+        {
+            grad = _layers[i].Backward(grad);
+        }
+
+        _layers[0].BackwardParameters(grad);
+    }
+
     /// <summary>Clears the gradient of every parameter.</summary>
     public void ZeroGrad()
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ClipLab.Tensors;
 
@@ -24,6 +25,16 @@ internal static class MatMul
     public static void Multiply(
         float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism)
     {
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                c.AsSpan(0, m * n).Clear();
+            }
+
+            return;
+        }
+
         if ((long)m * k * n < ParallelThreshold || parallelism.MaxThreads == 1)
         {
             MultiplyColumns(a, b, c, m, k, n, 0, n, accumulate);
@@ -72,7 +83,7 @@ internal static class MatMul
 
             for (int row = i; row < i + TileRows; row++)
             {
-                ScalarRow(a, b, c, row, j, columnEnd, k, n, accumulate);
+                RowTail(a, b, c, row, j, columnEnd, k, n, accumulate);
             }
         }
 
@@ -84,7 +95,45 @@ internal static class MatMul
                 Tile1x16(a, b, c, i, j, k, n, accumulate);
             }
 
-            ScalarRow(a, b, c, i, j, columnEnd, k, n, accumulate);
+            RowTail(a, b, c, i, j, columnEnd, k, n, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// C = A B^T, or C += A B^T when <paramref name="accumulate"/> is set, with A [m, k] and
+    /// B [n, k]: every element is one dot product of two contiguous rows.
+    /// </summary>
+    /// <remarks>
+    /// Each dot product is computed by one thread with TensorPrimitives.Dot, whose summation
+    /// order depends only on k, so the split over threads does not change any bit.
+    /// </remarks>
+    public static void MultiplyTransposed(
+        float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism)
+    {
+        int elements = m * n;
+        if ((long)elements * k < ParallelThreshold || parallelism.MaxThreads == 1)
+        {
+            DotRange(a, b, c, k, n, 0, elements, accumulate);
+            return;
+        }
+
+        int blocks = Math.Min(elements, 4 * parallelism.MaxThreads);
+        int blockSize = (elements + blocks - 1) / blocks;
+        parallelism.For(blocks, block =>
+        {
+            int start = block * blockSize;
+            DotRange(a, b, c, k, n, start, Math.Min(elements, start + blockSize), accumulate);
+        });
+    }
+
+    private static void DotRange(float[] a, float[] b, float[] c, int k, int n, int start, int end, bool accumulate)
+    {
+        for (int index = start; index < end; index++)
+        {
+            int i = index / n;
+            int j = index - i * n;
+            float dot = TensorPrimitives.Dot(a.AsSpan(i * k, k), b.AsSpan(j * k, k));
+            c[index] = accumulate ? c[index] + dot : dot;
         }
     }
 
@@ -165,6 +214,30 @@ internal static class MatMul
 
         c0.StoreUnsafe(ref cRef);
         c1.StoreUnsafe(ref cRef, 8);
+    }
+
+    /// <summary>Columns [columnStart, columnEnd) of row i, fewer than one full tile: 8 at a time, then one at a time.</summary>
+    private static void RowTail(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        int i, int columnStart, int columnEnd, int k, int n, bool accumulate)
+    {
+        int j = columnStart;
+        if (j + 8 <= columnEnd && k > 0)
+        {
+            ref float cRef = ref c[i * n + j];
+            Vector256<float> sum = accumulate ? Vector256.LoadUnsafe(ref cRef) : Vector256<float>.Zero;
+            ReadOnlySpan<float> aRow = a.Slice(i * k, k);
+            ref float bRef = ref Unsafe.AsRef(in b[0]);
+            for (int p = 0; p < k; p++)
+            {
+                sum = Vector256.FusedMultiplyAdd(Vector256.Create(aRow[p]), Vector256.LoadUnsafe(ref bRef, (nuint)(p * n + j)), sum);
+            }
+
+            sum.StoreUnsafe(ref cRef);
+            j += 8;
+        }
+
+        ScalarRow(a, b, c, i, j, columnEnd, k, n, accumulate);
     }
 
     private static void ScalarRow(

@@ -79,7 +79,7 @@ public static class Trainer
             network.ZeroGrad();
             Tensor logits = network.Forward(trainImages);
             double trainLoss = loss.Forward(logits, trainLabels);
-            network.Backward(loss.Backward());
+            network.BackwardParameters(loss.Backward());
 
             // stop before a non-finite value reaches the weights
             string? nonFinite = FindNonFinite(trainLoss, network.Parameters);

@@ -110,4 +110,42 @@ public sealed class LayerBehaviourTests
         Assert.All(network.Parameters.Where(p => p.Name.EndsWith(".bias")).SelectMany(p => p.Value.Data), b => Assert.Equal(0f, b));
         Assert.Equal([1, 10], network.Forward(new Tensor(1, 1, 32, 32)).Shape.ToArray());
     }
+
+    [Fact]
+    public void Sequential_BackwardParameters_MatchesFullBackward()
+    {
+        var rng = new Rng(25);
+        Sequential full = LeNet5.Create(new Rng(26));
+        Sequential partial = LeNet5.Create(new Rng(26));
+        Tensor input = RandomTensors.Normal(rng, 3, 1, 32, 32);
+        Tensor outputGrad = RandomTensors.Normal(rng, 3, 10);
+
+        full.Forward(input);
+        full.Backward(outputGrad);
+        partial.Forward(input);
+        partial.BackwardParameters(outputGrad);
+
+        for (int i = 0; i < full.Parameters.Count; i++)
+        {
+            NumericAssert.BitwiseEqual(full.Parameters[i].Grad.Data, partial.Parameters[i].Grad.Data, full.Parameters[i].Name);
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void MaxPool2d_NaNInWindow_PropagatesNaNAndRoutesGradientToIt(int kernelSize)
+    {
+        var pool = new MaxPool2d("pool", kernelSize);
+        float[] values = Enumerable.Range(0, kernelSize * kernelSize).Select(i => (float)i).ToArray();
+        values[1] = float.NaN;
+        var input = new Tensor(values, 1, 1, kernelSize, kernelSize);
+
+        Tensor output = pool.Forward(input);
+        Tensor inputGrad = pool.Backward(new Tensor([1f], 1, 1, 1, 1));
+
+        Assert.True(float.IsNaN(output.Data[0]));
+        Assert.Equal(1f, inputGrad.Data[1]);
+        Assert.Equal(1f, inputGrad.Data.Sum());
+    }
 }
