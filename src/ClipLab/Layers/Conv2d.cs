@@ -1,5 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using ClipLab.Randomness;
+using System.Runtime.CompilerServices;
 using ClipLab.Tensors;
 
 namespace ClipLab.Layers;
@@ -108,7 +108,7 @@ public sealed class Conv2d : Layer
         float[] columns = Scratch.Ensure(ref _columns, rows * columnCount);
         Parallelism.For(batchSize, n => Unfold(input, n, outHeight, outWidth, columns, columnCount));
 
-        // product: Y [OC, N * P] = W [OC, IC * KH * KW] cols
+        // one product for the whole batch: Y [OC, N * P] = W [OC, IC * KH * KW] cols
         float[] product = Scratch.Ensure(ref _product, OutChannels * columnCount);
         MatMul.Multiply(Weight.Value.Data, columns, product, OutChannels, rows, columnCount, accumulate: false, Parallelism);
 
@@ -214,9 +214,16 @@ public sealed class Conv2d : Layer
                     if (Stride == 1 && Padding == 0)
                     {
                         // every output row reads one contiguous run of the input row
+                        ref float source = ref Unsafe.AsRef(in image[(ic * height + kh) * width + kw]);
+                        ref float target = ref row[0];
+                        uint bytes = (uint)(outWidth * sizeof(float));
+                        _ = image[(ic * height + kh + outHeight - 1) * width + kw + outWidth - 1];
                         for (int oh = 0; oh < outHeight; oh++)
                         {
-                            image.Slice((ic * height + oh + kh) * width + kw, outWidth).CopyTo(row.Slice(oh * outWidth, outWidth));
+                            Unsafe.CopyBlockUnaligned(
+                                ref Unsafe.As<float, byte>(ref Unsafe.Add(ref target, oh * outWidth)),
+                                ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, oh * width)),
+                                bytes);
                         }
 
                         continue;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ClipLab.Tensors;
 
 namespace ClipLab.Layers;
@@ -126,7 +127,13 @@ public sealed class MaxPool2d : Layer
         return (bestValue, best);
     }
 
-    /// <summary>One output row of 2x2, stride-2 pooling: the common case, without the generic window loops.</summary>
+    /// <summary>One output row of 2x2, stride-2 pooling: the common case, without branches on the data.</summary>
+    /// <remarks>
+    /// A tournament (max of the top pair, max of the bottom pair, then of the two) with strict
+    /// comparisons picks the same input as a scan in row-major order: the first of equal maxima.
+    /// Selections use bit masks, because branches on random activations mispredict about half
+    /// the time and cost more than the arithmetic.
+    /// </remarks>
     private static void PoolRow2x2(ReadOnlySpan<float> x, int rowStart, int width, Span<float> y, Span<int> argmax)
     {
         ReadOnlySpan<float> top = x.Slice(rowStart, width);
@@ -136,22 +143,33 @@ public sealed class MaxPool2d : Layer
             int w = 2 * ow;
             float a = top[w], b = top[w + 1], c = bottom[w], d = bottom[w + 1];
 
-            // the same order and rule as the generic path: NaN wins, then the first strict maximum
-            int best = 0;
-            float bestValue = a;
-            if (b > bestValue) { bestValue = b; best = 1; }
-            if (c > bestValue) { bestValue = c; best = 2; }
-            if (d > bestValue) { bestValue = d; best = 3; }
-            if (float.IsNaN(a + b + c + d))
+            int takeB = Mask(b > a);
+            float topMax = Select(takeB, b, a);
+            int takeD = Mask(d > c);
+            float bottomMax = Select(takeD, d, c);
+            int takeBottom = Mask(bottomMax > topMax);
+            float value = Select(takeBottom, bottomMax, topMax);
+            int column = (takeBottom & takeD) | (~takeBottom & takeB);
+            int offset = (takeBottom & width) + (column & 1);
+
+            if (float.IsNaN(value) || float.IsNaN(a + b + c + d))
             {
-                best = float.IsNaN(a) ? 0 : float.IsNaN(b) ? 1 : float.IsNaN(c) ? 2 : 3;
-                bestValue = float.NaN;
+                // NaN wins, as in PyTorch; rare, so this branch predicts well
+                offset = float.IsNaN(a) ? 0 : float.IsNaN(b) ? 1 : float.IsNaN(c) ? width : width + 1;
+                value = float.NaN;
             }
 
-            y[ow] = bestValue;
-            argmax[ow] = rowStart + (best >> 1) * width + w + (best & 1);
+            y[ow] = value;
+            argmax[ow] = rowStart + offset + w;
         }
     }
+
+    /// <summary>All ones when <paramref name="condition"/> holds, else zero.</summary>
+    private static int Mask(bool condition) => -Unsafe.As<bool, byte>(ref condition);
+
+    /// <summary>Returns <paramref name="whenSet"/> where <paramref name="mask"/> is all ones, else <paramref name="whenClear"/>, bit for bit.</summary>
+    private static float Select(int mask, float whenSet, float whenClear) =>
+        BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(whenSet) & mask) | (BitConverter.SingleToInt32Bits(whenClear) & ~mask));
 
     /// <summary>Output gradient [N, C, OH, OW] -> input gradient [N, C, H, W].</summary>
     public override Tensor Backward(Tensor outputGrad)

@@ -4,14 +4,16 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ClipLab.Tensors;
 
-// Index legend: m rows of A and C, k inner dimension, n columns of B and C. All matrices are
-// row-major: A [m, k], B [k, n], C [m, n].
+// Index legend: m rows of A and C, k inner dimension, n columns of B and C. Matrices are
+// row-major: A [m, k] with rows k apart, B [k, n] with rows ldb apart, C [m, n] with rows ldc
+// apart (ldb = ldc = n for contiguous matrices).
 
 /// <summary>Single-precision matrix products on row-major spans.</summary>
 /// <remarks>
-/// Every element of C is one chain of fused multiply-adds over k in ascending order, started
-/// from 0 (or from C's old value when accumulating). Vector tiles, scalar tails and any split
-/// over threads therefore give the same bits.
+/// In <see cref="Multiply"/> and <see cref="MultiplyStrided"/> every element of C is one chain
+/// of fused multiply-adds over k in ascending order, started from 0 (or from C's old value when
+/// accumulating). Vector tiles of any width, scalar tails and any split over threads therefore
+/// give the same bits.
 /// </remarks>
 internal static class MatMul
 {
@@ -21,81 +23,80 @@ internal static class MatMul
     // Below this many multiply-adds a product runs on one thread: the hand-off costs more.
     private const long ParallelThreshold = 1 << 16;
 
-    /// <summary>C = A B, or C += A B when <paramref name="accumulate"/> is set.</summary>
+    /// <summary>C = A B, or C += A B when <paramref name="accumulate"/> is set, for contiguous matrices.</summary>
     public static void Multiply(
         float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism)
     {
-        if (k == 0)
-        {
-            if (!accumulate)
-            {
-                c.AsSpan(0, m * n).Clear();
-            }
-
-            return;
-        }
-
         if ((long)m * k * n < ParallelThreshold || parallelism.MaxThreads == 1)
         {
-            MultiplyColumns(a, b, c, m, k, n, 0, n, accumulate);
+            MultiplyStrided(a, b, n, c, n, m, k, n, accumulate);
             return;
         }
 
-        // Split the columns into fixed blocks; block boundaries depend only on n.
-        int blockCount = Math.Min(4 * parallelism.MaxThreads, (n + TileColumns - 1) / TileColumns);
-        int tilesPerBlock = ((n + TileColumns - 1) / TileColumns + blockCount - 1) / blockCount;
-        int blockWidth = tilesPerBlock * TileColumns;
+        // fixed column blocks whose boundaries depend only on n
+        int tiles = (n + TileColumns - 1) / TileColumns;
+        int blockCount = Math.Min(4 * parallelism.MaxThreads, tiles);
+        int blockWidth = (tiles + blockCount - 1) / blockCount * TileColumns;
         int blocks = (n + blockWidth - 1) / blockWidth;
         parallelism.For(blocks, block =>
         {
             int start = block * blockWidth;
-            int end = Math.Min(n, start + blockWidth);
-            MultiplyColumns(a, b, c, m, k, n, start, end, accumulate);
+            int width = Math.Min(n, start + blockWidth) - start;
+            MultiplyStrided(a, b.AsSpan(start), n, c.AsSpan(start), n, m, k, width, accumulate);
         });
     }
 
-    /// <summary>Writes the transpose of <paramref name="source"/> [rows, cols] into <paramref name="destination"/> [cols, rows].</summary>
-    public static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int cols)
+    /// <summary>
+    /// C = A B, or C += A B when <paramref name="accumulate"/> is set, on the calling thread. B's
+    /// rows are <paramref name="ldb"/> apart and C's <paramref name="ldc"/> apart, so either can
+    /// be a block of columns inside a wider matrix.
+    /// </summary>
+    /// <remarks>
+    /// Column tiles are the outer loop, so the k x 16 slice of B that a tile reads stays in the
+    /// L1 cache while every row group of A passes over it.
+    /// </remarks>
+    public static void MultiplyStrided(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int k, int n, bool accumulate)
     {
-        for (int r = 0; r < rows; r++)
+        if (m == 0 || n == 0)
         {
-            ReadOnlySpan<float> row = source.Slice(r * cols, cols);
-            for (int col = 0; col < cols; col++)
-            {
-                destination[col * rows + r] = row[col];
-            }
-        }
-    }
-
-    /// <summary>Computes columns [columnStart, columnEnd) of C.</summary>
-    public static void MultiplyColumns(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
-        int m, int k, int n, int columnStart, int columnEnd, bool accumulate)
-    {
-        int i = 0;
-        for (; i + TileRows <= m; i += TileRows)
-        {
-            int j = columnStart;
-            for (; j + TileColumns <= columnEnd; j += TileColumns)
-            {
-                Tile4x16(a, b, c, i, j, k, n, accumulate);
-            }
-
-            for (int row = i; row < i + TileRows; row++)
-            {
-                RowTail(a, b, c, row, j, columnEnd, k, n, accumulate);
-            }
+            return;
         }
 
-        for (; i < m; i++)
+        if (k == 0)
         {
-            int j = columnStart;
-            for (; j + TileColumns <= columnEnd; j += TileColumns)
+            if (!accumulate)
             {
-                Tile1x16(a, b, c, i, j, k, n, accumulate);
+                for (int i = 0; i < m; i++)
+                {
+                    c.Slice(i * ldc, n).Clear();
+                }
             }
 
-            RowTail(a, b, c, i, j, columnEnd, k, n, accumulate);
+            return;
+        }
+
+        int fullTileEnd = n / TileColumns * TileColumns;
+        for (int j = 0; j < fullTileEnd; j += TileColumns)
+        {
+            int i = 0;
+            for (; i + TileRows <= m; i += TileRows)
+            {
+                Tile4x16(a, b, ldb, c, ldc, i, j, k, accumulate);
+            }
+
+            for (; i < m; i++)
+            {
+                Tile1x16(a, b, ldb, c, ldc, i, j, k, accumulate);
+            }
+        }
+
+        if (fullTileEnd < n)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                RowTail(a, b, ldb, c, ldc, i, fullTileEnd, n, k, accumulate);
+            }
         }
     }
 
@@ -126,6 +127,19 @@ internal static class MatMul
         });
     }
 
+    /// <summary>Writes the transpose of <paramref name="source"/> [rows, cols] into <paramref name="destination"/> [cols, rows].</summary>
+    public static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = source.Slice(r * cols, cols);
+            for (int col = 0; col < cols; col++)
+            {
+                destination[col * rows + r] = row[col];
+            }
+        }
+    }
+
     private static void DotRange(float[] a, float[] b, float[] c, int k, int n, int start, int end, bool accumulate)
     {
         for (int index = start; index < end; index++)
@@ -139,121 +153,134 @@ internal static class MatMul
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile4x16(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int i, int j, int k, int n, bool accumulate)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int i, int j, int k, bool accumulate)
     {
-        ref float cRef = ref c[i * n + j];
-        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        _ = c[(i + 3) * ldc + j + TileColumns - 1];
+        ref float c0 = ref c[i * ldc + j];
+        ref float c1 = ref Unsafe.Add(ref c0, ldc);
+        ref float c2 = ref Unsafe.Add(ref c0, 2 * ldc);
+        ref float c3 = ref Unsafe.Add(ref c0, 3 * ldc);
+        Vector256<float> s00, s01, s10, s11, s20, s21, s30, s31;
         if (accumulate)
         {
-            c00 = Vector256.LoadUnsafe(ref cRef);
-            c01 = Vector256.LoadUnsafe(ref cRef, 8);
-            c10 = Vector256.LoadUnsafe(ref cRef, (nuint)n);
-            c11 = Vector256.LoadUnsafe(ref cRef, (nuint)n + 8);
-            c20 = Vector256.LoadUnsafe(ref cRef, (nuint)(2 * n));
-            c21 = Vector256.LoadUnsafe(ref cRef, (nuint)(2 * n) + 8);
-            c30 = Vector256.LoadUnsafe(ref cRef, (nuint)(3 * n));
-            c31 = Vector256.LoadUnsafe(ref cRef, (nuint)(3 * n) + 8);
+            s00 = Vector256.LoadUnsafe(ref c0);
+            s01 = Vector256.LoadUnsafe(ref c0, 8);
+            s10 = Vector256.LoadUnsafe(ref c1);
+            s11 = Vector256.LoadUnsafe(ref c1, 8);
+            s20 = Vector256.LoadUnsafe(ref c2);
+            s21 = Vector256.LoadUnsafe(ref c2, 8);
+            s30 = Vector256.LoadUnsafe(ref c3);
+            s31 = Vector256.LoadUnsafe(ref c3, 8);
         }
         else
         {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector256<float>.Zero;
+            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = Vector256<float>.Zero;
         }
 
-        ReadOnlySpan<float> a0 = a.Slice(i * k, k);
-        ReadOnlySpan<float> a1 = a.Slice((i + 1) * k, k);
-        ReadOnlySpan<float> a2 = a.Slice((i + 2) * k, k);
-        ReadOnlySpan<float> a3 = a.Slice((i + 3) * k, k);
-        ref float bRef = ref Unsafe.AsRef(in b[0]);
-        for (int p = 0; p < k; p++)
+        // bounds: the caller guarantees rows i..i+3 of A, columns j..j+15 of B and C
+        _ = b[(k - 1) * ldb + j + TileColumns - 1];
+        _ = a[(i + 4) * k - 1];
+        ref float a0 = ref Unsafe.AsRef(in a[i * k]);
+        ref float a1 = ref Unsafe.Add(ref a0, k);
+        ref float a2 = ref Unsafe.Add(ref a0, 2 * k);
+        ref float a3 = ref Unsafe.Add(ref a0, 3 * k);
+        ref float bRow = ref Unsafe.Add(ref Unsafe.AsRef(in b[0]), j);
+        for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, ldb))
         {
-            nuint offset = (nuint)(p * n + j);
-            Vector256<float> b0 = Vector256.LoadUnsafe(ref bRef, offset);
-            Vector256<float> b1 = Vector256.LoadUnsafe(ref bRef, offset + 8);
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bRow);
+            Vector256<float> b1 = Vector256.LoadUnsafe(ref bRow, 8);
 
-            var s = Vector256.Create(a0[p]);
-            c00 = Vector256.FusedMultiplyAdd(s, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(s, b1, c01);
-            s = Vector256.Create(a1[p]);
-            c10 = Vector256.FusedMultiplyAdd(s, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(s, b1, c11);
-            s = Vector256.Create(a2[p]);
-            c20 = Vector256.FusedMultiplyAdd(s, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(s, b1, c21);
-            s = Vector256.Create(a3[p]);
-            c30 = Vector256.FusedMultiplyAdd(s, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(s, b1, c31);
+            var s = Vector256.Create(Unsafe.Add(ref a0, p));
+            s00 = Vector256.FusedMultiplyAdd(s, b0, s00);
+            s01 = Vector256.FusedMultiplyAdd(s, b1, s01);
+            s = Vector256.Create(Unsafe.Add(ref a1, p));
+            s10 = Vector256.FusedMultiplyAdd(s, b0, s10);
+            s11 = Vector256.FusedMultiplyAdd(s, b1, s11);
+            s = Vector256.Create(Unsafe.Add(ref a2, p));
+            s20 = Vector256.FusedMultiplyAdd(s, b0, s20);
+            s21 = Vector256.FusedMultiplyAdd(s, b1, s21);
+            s = Vector256.Create(Unsafe.Add(ref a3, p));
+            s30 = Vector256.FusedMultiplyAdd(s, b0, s30);
+            s31 = Vector256.FusedMultiplyAdd(s, b1, s31);
         }
 
-        c00.StoreUnsafe(ref cRef);
-        c01.StoreUnsafe(ref cRef, 8);
-        c10.StoreUnsafe(ref cRef, (nuint)n);
-        c11.StoreUnsafe(ref cRef, (nuint)n + 8);
-        c20.StoreUnsafe(ref cRef, (nuint)(2 * n));
-        c21.StoreUnsafe(ref cRef, (nuint)(2 * n) + 8);
-        c30.StoreUnsafe(ref cRef, (nuint)(3 * n));
-        c31.StoreUnsafe(ref cRef, (nuint)(3 * n) + 8);
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 8);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile1x16(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int i, int j, int k, int n, bool accumulate)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int i, int j, int k, bool accumulate)
     {
-        ref float cRef = ref c[i * n + j];
-        Vector256<float> c0 = accumulate ? Vector256.LoadUnsafe(ref cRef) : Vector256<float>.Zero;
-        Vector256<float> c1 = accumulate ? Vector256.LoadUnsafe(ref cRef, 8) : Vector256<float>.Zero;
+        _ = c[i * ldc + j + TileColumns - 1];
+        ref float cRef = ref c[i * ldc + j];
+        Vector256<float> s0 = accumulate ? Vector256.LoadUnsafe(ref cRef) : Vector256<float>.Zero;
+        Vector256<float> s1 = accumulate ? Vector256.LoadUnsafe(ref cRef, 8) : Vector256<float>.Zero;
 
+        _ = b[(k - 1) * ldb + j + TileColumns - 1];
         ReadOnlySpan<float> aRow = a.Slice(i * k, k);
-        ref float bRef = ref Unsafe.AsRef(in b[0]);
+        ref float bRef = ref Unsafe.Add(ref Unsafe.AsRef(in b[0]), j);
         for (int p = 0; p < k; p++)
         {
-            nuint offset = (nuint)(p * n + j);
+            ref float bRow = ref Unsafe.Add(ref bRef, p * ldb);
             var s = Vector256.Create(aRow[p]);
-            c0 = Vector256.FusedMultiplyAdd(s, Vector256.LoadUnsafe(ref bRef, offset), c0);
-            c1 = Vector256.FusedMultiplyAdd(s, Vector256.LoadUnsafe(ref bRef, offset + 8), c1);
+            s0 = Vector256.FusedMultiplyAdd(s, Vector256.LoadUnsafe(ref bRow), s0);
+            s1 = Vector256.FusedMultiplyAdd(s, Vector256.LoadUnsafe(ref bRow, 8), s1);
         }
 
-        c0.StoreUnsafe(ref cRef);
-        c1.StoreUnsafe(ref cRef, 8);
+        s0.StoreUnsafe(ref cRef);
+        s1.StoreUnsafe(ref cRef, 8);
     }
 
-    /// <summary>Columns [columnStart, columnEnd) of row i, fewer than one full tile: 8 at a time, then one at a time.</summary>
+    /// <summary>Columns [columnStart, columnEnd) of row i, fewer than one full tile: 8, then 4, then 1 at a time.</summary>
     private static void RowTail(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
-        int i, int columnStart, int columnEnd, int k, int n, bool accumulate)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int i, int columnStart, int columnEnd, int k, bool accumulate)
     {
+        ReadOnlySpan<float> aRow = a.Slice(i * k, k);
+        Span<float> cRow = c.Slice(i * ldc, columnEnd);
+        _ = b[(k - 1) * ldb + columnEnd - 1];
+        ref float bRef = ref Unsafe.AsRef(in b[0]);
         int j = columnStart;
-        if (j + 8 <= columnEnd && k > 0)
+        if (j + 8 <= columnEnd)
         {
-            ref float cRef = ref c[i * n + j];
-            Vector256<float> sum = accumulate ? Vector256.LoadUnsafe(ref cRef) : Vector256<float>.Zero;
-            ReadOnlySpan<float> aRow = a.Slice(i * k, k);
-            ref float bRef = ref Unsafe.AsRef(in b[0]);
+            Vector256<float> sum = accumulate ? Vector256.Create(cRow.Slice(j, 8)) : Vector256<float>.Zero;
             for (int p = 0; p < k; p++)
             {
-                sum = Vector256.FusedMultiplyAdd(Vector256.Create(aRow[p]), Vector256.LoadUnsafe(ref bRef, (nuint)(p * n + j)), sum);
+                sum = Vector256.FusedMultiplyAdd(Vector256.Create(aRow[p]), Vector256.LoadUnsafe(ref bRef, (nuint)(p * ldb + j)), sum);
             }
 
-            sum.StoreUnsafe(ref cRef);
+            sum.CopyTo(cRow.Slice(j, 8));
             j += 8;
         }
 
-        ScalarRow(a, b, c, i, j, columnEnd, k, n, accumulate);
-    }
-
-    private static void ScalarRow(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
-        int i, int columnStart, int columnEnd, int k, int n, bool accumulate)
-    {
-        ReadOnlySpan<float> aRow = a.Slice(i * k, k);
-        for (int j = columnStart; j < columnEnd; j++)
+        if (j + 4 <= columnEnd)
         {
-            float sum = accumulate ? c[i * n + j] : 0f;
+            Vector128<float> sum = accumulate ? Vector128.Create(cRow.Slice(j, 4)) : Vector128<float>.Zero;
             for (int p = 0; p < k; p++)
             {
-                sum = MathF.FusedMultiplyAdd(aRow[p], b[p * n + j], sum);
+                sum = Vector128.FusedMultiplyAdd(Vector128.Create(aRow[p]), Vector128.LoadUnsafe(ref bRef, (nuint)(p * ldb + j)), sum);
             }
 
-            c[i * n + j] = sum;
+            sum.CopyTo(cRow.Slice(j, 4));
+            j += 4;
+        }
+
+        for (; j < columnEnd; j++)
+        {
+            float sum = accumulate ? cRow[j] : 0f;
+            for (int p = 0; p < k; p++)
+            {
+                sum = MathF.FusedMultiplyAdd(aRow[p], b[p * ldb + j], sum);
+            }
+
+            cRow[j] = sum;
         }
     }
 }

@@ -8,8 +8,11 @@ namespace ClipLab.Training;
 /// <summary>Mean loss and accuracy of a network over a whole data split.</summary>
 public static class Evaluator
 {
-    /// <summary>Items per forward pass: large enough to keep the kernels busy, small enough to bound memory.</summary>
-    public const int ChunkSize = 500;
+    /// <summary>
+    /// Items per forward pass: large enough to keep the kernels busy, small enough that each
+    /// layer's buffers stay in the processor caches (500 was 1.6 times slower than 100 here).
+    /// </summary>
+    public const int ChunkSize = 100;
 
     /// <summary>Returns the mean loss (nats) and accuracy of <paramref name="network"/> over every item of <paramref name="split"/>.</summary>
     /// <remarks>The result does not depend on <see cref="ChunkSize"/>: items are independent and per-chunk sums are added in order in double.</remarks>
@@ -22,12 +25,15 @@ public static class Evaluator
         double lossSum = 0;
         long correct = 0;
         int[] labels = new int[ChunkSize];
+        Tensor? fullChunk = null;
         for (int start = 0; start < split.Count; start += ChunkSize)
         {
+            // one input tensor for every full chunk; only a shorter last chunk gets its own
             int count = Math.Min(ChunkSize, split.Count - start);
-            var images = new Tensor(
-                split.Images.AsSpan(start * DataSplit.ImageLength, count * DataSplit.ImageLength).ToArray(),
-                count, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
+            Tensor images = count == ChunkSize
+                ? fullChunk ??= new Tensor(ChunkSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize)
+                : new Tensor(count, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
+            split.Images.AsSpan(start * DataSplit.ImageLength, count * DataSplit.ImageLength).CopyTo(images.Span);
             for (int i = 0; i < count; i++)
             {
                 labels[i] = split.Labels[start + i];
