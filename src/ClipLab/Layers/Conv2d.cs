@@ -106,7 +106,8 @@ public sealed class Conv2d : Layer
 
         // unfold: cols [IC * KH * KW, N * P]
         float[] columns = Scratch.Ensure(ref _columns, rows * columnCount);
-        Parallelism.For(batchSize, n => Unfold(input, n, outHeight, outWidth, columns, columnCount));
+        Parallelism.For(batchSize, (Layer: this, input, outHeight, outWidth, columns, columnCount), static (n, s) =>
+            s.Layer.Unfold(s.input, n, s.outHeight, s.outWidth, s.columns, s.columnCount));
 
         // one product for the whole batch: Y [OC, N * P] = W [OC, IC * KH * KW] cols
         float[] product = Scratch.Ensure(ref _product, OutChannels * columnCount);
@@ -191,8 +192,9 @@ public sealed class Conv2d : Layer
         MatMul.Multiply(weightTransposed, outputGradColumns, columnGrads, rows, OutChannels, columnCount, accumulate: false, Parallelism);
 
         // fold: dX [N, IC, H, W], each item from its own columns
-        Tensor inputGrad = _inputGrads.Get(input.Shape.ToArray());
-        Parallelism.For(batchSize, n => Fold(columnGrads, inputGrad, n, outHeight, outWidth, columnCount));
+        Tensor inputGrad = _inputGrads.Get(input.Shape);
+        Parallelism.For(batchSize, (Layer: this, columnGrads, inputGrad, outHeight, outWidth, columnCount), static (n, s) =>
+            s.Layer.Fold(s.columnGrads, s.inputGrad, n, s.outHeight, s.outWidth, s.columnCount));
         return inputGrad;
     }
 

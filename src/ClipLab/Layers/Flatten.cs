@@ -5,7 +5,11 @@ namespace ClipLab.Layers;
 /// <summary>Input [N, C, H, W] (or any rank of at least 2) -> output [N, C * H * W], sharing storage.</summary>
 public sealed class Flatten : Layer
 {
-    private int[]? _inputShape;
+    // Views are reused while their storage is, so a training step allocates no new view; the
+    // list stays short because layers hand out the same few buffers every step.
+    private const int MaxCachedViews = 8;
+    private readonly List<Tensor> _views = [];
+    private Tensor? _input;
 
     public Flatten(string name)
         : base(name)
@@ -20,25 +24,36 @@ public sealed class Flatten : Layer
             throw new ArgumentException($"{Name}: input needs a batch dimension and at least one more, got {input.ShapeText}.", nameof(input));
         }
 
-        _inputShape = input.Shape.ToArray();
-        return input.Reshape(input.Dim(0), input.Length / input.Dim(0));
+        _input = input;
+        return View(input, [input.Dim(0), input.Length / input.Dim(0)]);
     }
 
     /// <summary>Output gradient [N, F] -> input gradient of the input's shape, sharing storage.</summary>
     public override Tensor Backward(Tensor outputGrad)
     {
-        if (_inputShape is null)
+        Tensor input = RequireForward(_input);
+        RequireShape(outputGrad, [input.Dim(0), input.Length / input.Dim(0)], nameof(outputGrad));
+
+        return View(outputGrad, input.Shape);
+    }
+
+    private Tensor View(Tensor source, ReadOnlySpan<int> shape)
+    {
+        foreach (Tensor view in _views)
         {
-            throw new InvalidOperationException($"{Name}: Backward was called before Forward.");
+            if (ReferenceEquals(view.Data, source.Data) && view.HasShape(shape))
+            {
+                return view;
+            }
         }
 
-        int features = 1;
-        for (int axis = 1; axis < _inputShape.Length; axis++)
+        if (_views.Count == MaxCachedViews)
         {
-            features *= _inputShape[axis];
+            _views.RemoveAt(0);
         }
 
-        RequireShape(outputGrad, [_inputShape[0], features], nameof(outputGrad));
-        return outputGrad.Reshape(_inputShape);
+        Tensor created = source.Reshape(shape.ToArray());
+        _views.Add(created);
+        return created;
     }
 }

@@ -178,7 +178,7 @@ public sealed class MaxPool2d : Layer
         RequireShape(outputGrad, [input.Dim(0), input.Dim(1), OutputSize(input.Dim(2)), OutputSize(input.Dim(3))], nameof(outputGrad));
 
         // route each output gradient to the input that held the window maximum
-        Tensor inputGrad = _inputGrads.Get(input.Shape.ToArray());
+        Tensor inputGrad = _inputGrads.Get(input.Shape);
         Span<float> dx = inputGrad.Span;
         dx.Clear();
         ReadOnlySpan<float> dy = outputGrad.Span;

@@ -20,7 +20,7 @@ public sealed class Relu : Layer
     /// <summary>Input of any shape -> output of the same shape.</summary>
     public override Tensor Forward(Tensor input)
     {
-        Tensor output = _outputs.Get(input.Shape.ToArray());
+        Tensor output = _outputs.Get(input.Shape);
         TensorPrimitives.Max(input.Span, 0f, output.Span);
         _output = output;
         return output;
@@ -33,7 +33,7 @@ public sealed class Relu : Layer
         RequireShape(outputGrad, output.Shape, nameof(outputGrad));
 
         // dx = dy where the output is positive, else 0
-        Tensor inputGrad = _inputGrads.Get(output.Shape.ToArray());
+        Tensor inputGrad = _inputGrads.Get(output.Shape);
         ReadOnlySpan<float> y = output.Span;
         ReadOnlySpan<float> dy = outputGrad.Span;
         Span<float> dx = inputGrad.Span;

@@ -38,11 +38,11 @@ internal static class MatMul
         int blockCount = Math.Min(4 * parallelism.MaxThreads, tiles);
         int blockWidth = (tiles + blockCount - 1) / blockCount * TileColumns;
         int blocks = (n + blockWidth - 1) / blockWidth;
-        parallelism.For(blocks, block =>
+        parallelism.For(blocks, (a, b, c, m, k, n, accumulate, blockWidth), static (block, s) =>
         {
-            int start = block * blockWidth;
-            int width = Math.Min(n, start + blockWidth) - start;
-            MultiplyStrided(a, b.AsSpan(start), n, c.AsSpan(start), n, m, k, width, accumulate);
+            int start = block * s.blockWidth;
+            int width = Math.Min(s.n, start + s.blockWidth) - start;
+            MultiplyStrided(s.a, s.b.AsSpan(start), s.n, s.c.AsSpan(start), s.n, s.m, s.k, width, s.accumulate);
         });
     }
 
@@ -120,10 +120,10 @@ internal static class MatMul
 
         int blocks = Math.Min(elements, 4 * parallelism.MaxThreads);
         int blockSize = (elements + blocks - 1) / blocks;
-        parallelism.For(blocks, block =>
+        parallelism.For(blocks, (a, b, c, k, n, elements, accumulate, blockSize), static (block, s) =>
         {
-            int start = block * blockSize;
-            DotRange(a, b, c, k, n, start, Math.Min(elements, start + blockSize), accumulate);
+            int start = block * s.blockSize;
+            DotRange(s.a, s.b, s.c, s.k, s.n, start, Math.Min(s.elements, start + s.blockSize), s.accumulate);
         });
     }
 

@@ -29,18 +29,27 @@ public sealed class Parallelism
     /// Runs <paramref name="body"/> for every index in [0, <paramref name="count"/>), in parallel
     /// when more than one thread is allowed and <paramref name="count"/> exceeds one.
     /// </summary>
-    internal void For(int count, Action<int> body)
+    /// <remarks>
+    /// Callers pass a static lambda and its inputs as <paramref name="state"/>, so that a
+    /// one-thread call allocates nothing.
+    /// NOTE: with more than one thread, Parallel.For allocates a little per call.
+    /// </remarks>
+    internal void For<TState>(int count, TState state, Action<int, TState> body)
     {
         if (MaxThreads == 1 || count <= 1)
         {
             for (int i = 0; i < count; i++)
             {
-                body(i);
+                body(i, state);
             }
 
             return;
         }
 
-        Parallel.For(0, count, _options, body);
+        RunParallel(count, state, body);
     }
+
+    // A separate method, so that the closure exists only on the parallel path.
+    private void RunParallel<TState>(int count, TState state, Action<int, TState> body) =>
+        Parallel.For(0, count, _options, i => body(i, state));
 }
