@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using ClipLab.Clipping;
+using ClipLab.Layers;
 using ClipLab.Optimizers;
+using ClipLab.Randomness;
 using ClipLab.Training;
 
 namespace ClipLab.Cli;
@@ -27,11 +29,23 @@ internal static class CompareCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var epsilon = new Option<EpsilonPlacement>("--adam-epsilon") { Description = "Where Adam adds epsilon: TensorFlow (TensorFlow 1, the reference) or PyTorch.", DefaultValueFactory = _ => defaults.EpsilonPlacement };
-        var threads = new Option<int>("--threads") { Description = "Worker threads; results are bitwise the same for any count.", DefaultValueFactory = _ => defaults.Threads };
-
-        var command = new Command("compare", "Train LeNet-5 on MNIST without and with gradient clipping and compare the runs.")
+        var nonFinite = new Option<string>("--non-finite")
         {
-            data, output, seed, steps, batchSize, learningRate, evalEvery, evalBatchSize, clipValue, variants, epsilon, threads,
+            HelpName = "stop|skip|propagate",
+            Description = "What a step with a NaN or infinite loss or gradient does: stop (end that variant's run and name the iteration and parameter), "
+                + "skip (leave weights and Adam state unchanged and go on) or propagate (clip and update anyway, as PyTorch does).",
+            DefaultValueFactory = _ => "stop",
+        };
+        var threads = new Option<int>("--threads") { Description = "Worker threads; results are bitwise the same for any count.", DefaultValueFactory = _ => defaults.Threads };
+        Option<string> dataset = DatasetOption.Create();
+        var tensorBoard = new Option<string?>("--tensorboard")
+        {
+            Description = "Also write TensorBoard event files: DIR/RUN/VARIANT/events.out.tfevents.*, with per-step training loss, gradient norms and clipped share, and the validation and test loss and accuracy.",
+        };
+
+        var command = new Command("compare", "Train LeNet-5 on MNIST or Fashion-MNIST without and with gradient clipping and compare the runs.")
+        {
+            data, output, seed, steps, batchSize, learningRate, evalEvery, evalBatchSize, clipValue, variants, epsilon, nonFinite, threads, dataset, tensorBoard,
         };
 
         command.SetAction(parsed =>
@@ -48,12 +62,17 @@ internal static class CompareCommand
                     EvalEvery = RequirePositive(parsed.GetValue(evalEvery), "--eval-every"),
                     EvalBatchSize = RequireAtMost(RequirePositive(parsed.GetValue(evalBatchSize), "--eval-batch-size"), 5000, "--eval-batch-size", "the validation split holds 5000 images"),
                     EpsilonPlacement = parsed.GetValue(epsilon),
+                    NonFinitePolicy = ParseNonFinitePolicy(parsed.GetValue(nonFinite)),
                     Threads = RequirePositive(parsed.GetValue(threads), "--threads"),
+                    Dataset = DatasetOption.Parse(parsed.GetValue(dataset)).Kind,
                 };
                 RequireAtMost(config.BatchSize, 55000, "--batch-size", "the training split holds 55000 images");
                 IReadOnlyList<IGradientClipper> clippers = ParseVariants(
                     parsed.GetValue(variants), parsed.GetValue(clipValue), parsed.GetResult(clipValue) is { Implicit: false });
-                request = new CompareRequest(config, clippers, parsed.GetValue(data), parsed.GetValue(output)!);
+                request = new CompareRequest(config, clippers, parsed.GetValue(data), parsed.GetValue(output)!)
+                {
+                    TensorBoardDirectory = parsed.GetValue(tensorBoard),
+                };
             }
             catch (UsageException error)
             {
@@ -97,6 +116,20 @@ internal static class CompareCommand
             }
         }
 
+        // settings that depend on the model, such as AGC's excluded layers, are checked before any data is loaded
+        IReadOnlyList<Parameter> parameters = LeNet5.Create(new Rng(0)).Parameters;
+        foreach (IGradientClipper clipper in clippers)
+        {
+            try
+            {
+                clipper.Validate(parameters);
+            }
+            catch (ArgumentException error)
+            {
+                throw new UsageException($"--variants: {FirstLine(error.Message)}");
+            }
+        }
+
         string? duplicate = clippers.GroupBy(c => c.Spec).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (duplicate is not null)
         {
@@ -105,6 +138,14 @@ internal static class CompareCommand
 
         return clippers;
     }
+
+    private static NonFinitePolicy ParseNonFinitePolicy(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "stop" => NonFinitePolicy.Stop,
+        "skip" => NonFinitePolicy.SkipStep,
+        "propagate" => NonFinitePolicy.Propagate,
+        _ => throw new UsageException($"--non-finite must be stop, skip or propagate, got '{value}'."),
+    };
 
     private static int RequirePositive(int value, string option) =>
         value > 0 ? value : throw new UsageException($"{option} must be at least 1, got {value}.");

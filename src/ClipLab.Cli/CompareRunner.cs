@@ -1,7 +1,9 @@
 using System.Globalization;
+using ClipLab.Checkpoints;
 using ClipLab.Clipping;
 using ClipLab.Data;
 using ClipLab.Reporting;
+using ClipLab.Reporting.TensorBoard;
 using ClipLab.Training;
 using Spectre.Console;
 
@@ -16,6 +18,10 @@ internal static class CompareRunner
         try
         {
             RunFolder.EnsureWritable(request.OutputDirectory);
+            if (request.TensorBoardDirectory is not null)
+            {
+                RunFolder.EnsureWritable(request.TensorBoardDirectory);
+            }
         }
         catch (IOException error)
         {
@@ -37,7 +43,7 @@ internal static class CompareRunner
         Console.CancelKeyPress += onCancel;
         try
         {
-            MnistDataset? data = DataLoader.Load(request.DataDirectory, interrupt.Token);
+            MnistDataset? data = DataLoader.Load(request.DataDirectory, DatasetDefinition.Get(request.Config.Dataset), interrupt.Token);
             if (data is null)
             {
                 return ExitCodes.RuntimeFailure;
@@ -83,6 +89,7 @@ internal static class CompareRunner
 
             VariantResult result;
             using (MetricsCsvAppender metrics = RunWriter.OpenMetricsAppender(run, name))
+            using (TensorBoardObserver? tensorBoard = OpenTensorBoard(request, run, name))
             {
                 if (interactive)
                 {
@@ -92,19 +99,27 @@ internal static class CompareRunner
                         .Start(context =>
                         {
                             ProgressTask task = context.AddTask(clipper.Spec, maxValue: request.Config.Steps);
-                            return Trainer.Run(request.Config, data, name, clipper, new ValidationPrinter(metrics, task), cancellationToken);
+                            return Trainer.Run(request.Config, data, name, clipper, Observers(new ValidationPrinter(metrics, task), tensorBoard), cancellationToken);
                         });
                 }
                 else
                 {
-                    result = Trainer.Run(request.Config, data, name, clipper, new ValidationPrinter(metrics, null), cancellationToken);
+                    result = Trainer.Run(request.Config, data, name, clipper, Observers(new ValidationPrinter(metrics, null), tensorBoard), cancellationToken);
                 }
+
+                tensorBoard?.WriteTest(result);
             }
 
             results.Add(result);
+            SaveModel(request.Config, run, result);
             if (result.Failure is not null)
             {
                 Console.Error.WriteLine($"{clipper.Spec}: {result.Failure}");
+                bool stoppedOnNonFinite = result.Steps.Count > 0 && result.Steps[^1].Clip.NonFinite;
+                if (request.Config.NonFinitePolicy == NonFinitePolicy.Stop && stoppedOnNonFinite)
+                {
+                    Console.Error.WriteLine("  With --non-finite skip such steps are skipped, and with --non-finite propagate they are applied as PyTorch does.");
+                }
             }
             else
             {
@@ -120,6 +135,27 @@ internal static class CompareRunner
         }
 
         return results;
+    }
+
+    private static TensorBoardObserver? OpenTensorBoard(CompareRequest request, RunFolder run, string variantName) =>
+        request.TensorBoardDirectory is null
+            ? null
+            : new TensorBoardObserver(Path.Combine(Path.GetFullPath(request.TensorBoardDirectory), run.Name, variantName));
+
+    private static ITrainingObserver Observers(ITrainingObserver printer, TensorBoardObserver? tensorBoard) =>
+        tensorBoard is null ? printer : new CompositeObserver(printer, tensorBoard);
+
+    /// <summary>Writes VARIANT/model.safetensors with the weights training left, also for a run that stopped early.</summary>
+    private static void SaveModel(ExperimentConfig config, RunFolder run, VariantResult result)
+    {
+        if (result.FinalParameters.Count == 0)
+        {
+            return;
+        }
+
+        string path = Path.Combine(run.CreateVariantDirectory(result.Name), RunFileNames.ModelSafetensors);
+        ModelCheckpoint.Save(path, result.FinalParameters, ModelCheckpoint.CreateMetadata(config, result));
+        Console.Out.WriteLine($"Model: {path}");
     }
 
     private static void PrintSummary(IReadOnlyList<VariantResult> results)

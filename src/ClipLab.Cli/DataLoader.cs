@@ -2,18 +2,22 @@ using ClipLab.Data;
 
 namespace ClipLab.Cli;
 
-/// <summary>Finds the MNIST folder, downloads into the cache when the cache is chosen and incomplete, and loads the splits.</summary>
+/// <summary>Finds the data folder, downloads into the cache when the cache is chosen and incomplete, and loads the splits.</summary>
 internal static class DataLoader
 {
     /// <summary>Returns the loaded data set, or null after printing why it could not be loaded.</summary>
-    public static MnistDataset? Load(string? optionDirectory, CancellationToken cancellationToken)
-    {
-        DataDirectory directory = new DataDirectoryResolver().Resolve(optionDirectory);
-        Console.Out.WriteLine($"Data: {directory.Path} (from the {directory.Description})");
+    public static MnistDataset? Load(string? optionDirectory, CancellationToken cancellationToken) =>
+        Load(optionDirectory, DatasetDefinition.Mnist, cancellationToken);
 
-        if (directory.IsCache && MnistFiles.FindMissing(directory.Path).Count > 0)
+    /// <summary>Returns the loaded data set <paramref name="dataset"/>, or null after printing why it could not be loaded.</summary>
+    public static MnistDataset? Load(string? optionDirectory, DatasetDefinition dataset, CancellationToken cancellationToken)
+    {
+        DataDirectory directory = new DataDirectoryResolver().Resolve(optionDirectory, dataset);
+        Console.Out.WriteLine($"Data: {dataset.DisplayName} in {directory.Path} (from the {directory.Description})");
+
+        if (directory.IsCache && dataset.Files.Any(file => MnistFiles.Find(directory.Path, file) is null))
         {
-            if (!Download(directory.Path, cancellationToken))
+            if (!Download(directory.Path, dataset, cancellationToken))
             {
                 return null;
             }
@@ -21,7 +25,7 @@ internal static class DataLoader
 
         try
         {
-            return MnistDataset.Load(directory.Path);
+            return MnistDataset.Load(directory.Path, dataset);
         }
         catch (FileNotFoundException error)
         {
@@ -30,11 +34,11 @@ internal static class DataLoader
         }
     }
 
-    private static bool Download(string directory, CancellationToken cancellationToken)
+    private static bool Download(string directory, DatasetDefinition dataset, CancellationToken cancellationToken)
     {
-        Console.Error.WriteLine($"Downloading MNIST into {directory} ...");
+        Console.Error.WriteLine($"Downloading {dataset.DisplayName} into {directory} ...");
         using var http = new HttpClient();
-        var downloader = new MnistDownloader(http);
+        var downloader = new MnistDownloader(http, dataset: dataset);
         try
         {
             var progress = new Progress<DownloadProgress>(p =>

@@ -6,9 +6,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var root = new RootCommand("ClipLab: gradient clipping experiments on LeNet-5 and MNIST, in managed C#.")
+        var root = new RootCommand("ClipLab: gradient clipping experiments on LeNet-5 with MNIST and Fashion-MNIST, in managed C#.")
         {
             CompareCommand.Create(),
+            EvaluateCommand.Create(),
+            PredictCommand.Create(),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -19,7 +21,7 @@ internal static class Program
                 Console.Error.WriteLine($"error: {error.Message}");
             }
 
-            Console.Error.WriteLine("Run 'cliplab --help' or 'cliplab compare --help' for the options.");
+            Console.Error.WriteLine("Run 'cliplab --help' or 'cliplab COMMAND --help' for the options.");
             return ExitCodes.InvalidUsage;
         }
 

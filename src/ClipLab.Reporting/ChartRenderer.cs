@@ -151,16 +151,30 @@ public sealed class ChartRenderer
     /// ScottPlot 5.1 has no logarithmic axis type, so the chart plots log10(norm) and labels the
     /// ticks with the norms themselves.
     /// </remarks>
-    public void WriteGradNormOverlay(IReadOnlyList<VariantResult> variants, string pathWithoutExtension)
+    public void WriteGradNormOverlay(IReadOnlyList<VariantResult> variants, string pathWithoutExtension) =>
+        WriteNormOverlay(variants, pathWithoutExtension, "Gradient norm before clipping", step => step.Clip.NormBefore);
+
+    /// <summary>
+    /// Writes the global gradient L2 norm after clipping, per training step, of all variants, on
+    /// the same kind of axis as <see cref="WriteGradNormOverlay"/>. Steps that were skipped or
+    /// stopped because of a non-finite gradient have no norm after clipping and are left out.
+    /// </summary>
+    /// <param name="variants">The variants to overlay, in legend order.</param>
+    /// <param name="pathWithoutExtension">Output path without extension; ".png" and ".svg" are appended.</param>
+    /// <exception cref="IOException">Writing a file failed.</exception>
+    public void WriteGradNormAfterOverlay(IReadOnlyList<VariantResult> variants, string pathWithoutExtension) =>
+        WriteNormOverlay(variants, pathWithoutExtension, "Gradient norm after clipping", step => step.Clip.NormAfter);
+
+    private void WriteNormOverlay(IReadOnlyList<VariantResult> variants, string pathWithoutExtension, string title, Func<StepRecord, double> selectNorm)
     {
         ArgumentNullException.ThrowIfNull(variants);
 
-        var curves = variants.Select(variant => FiniteSteps(variant, step => step.Clip.NormBefore)).ToList();
+        var curves = variants.Select(variant => FiniteSteps(variant, selectNorm)).ToList();
         double[] positive = curves.SelectMany(curve => curve.Ys).Where(norm => norm > 0).ToArray();
         bool logScale = positive.Length > 0 && positive.Max() >= LogScaleRatio * positive.Min();
 
         using Plot plot = CreatePlot();
-        plot.Title("Gradient norm before clipping");
+        plot.Title(title);
         plot.XLabel("iteration");
         plot.YLabel(logScale ? "global L2 norm of gradients (log scale)" : "global L2 norm of gradients");
 
@@ -230,7 +244,7 @@ public sealed class ChartRenderer
         return typeface is not null;
     }
 
-    private static Plot CreatePlot()
+    internal static Plot CreatePlot()
     {
         var plot = new Plot();
         if (SansFont.Value is string family)

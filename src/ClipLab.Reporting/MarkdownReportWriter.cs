@@ -79,12 +79,13 @@ public static class MarkdownReportWriter
         report.Append("## Summary\n\n");
         report.Append(CultureInfo.InvariantCulture, $"Validation values come from one batch of {config.EvalBatchSize} examples per point. ");
         report.Append(CultureInfo.InvariantCulture, $"\"Last {VariantSummary.LastPointCount}\" is the mean over the last {VariantSummary.LastPointCount} validation points. ");
-        report.Append("\"Clipped steps\" is the share of steps in which clipping changed at least one gradient component.\n\n");
+        report.Append("\"Clipped steps\" is the share of steps in which clipping changed at least one gradient component. ");
+        report.Append("\"Non-finite steps\" counts the steps whose loss or gradient was NaN or infinite before clipping.\n\n");
 
         report.Append("| variant | clip method | final val. loss | final val. accuracy ");
         report.Append(CultureInfo.InvariantCulture, $"| last {VariantSummary.LastPointCount} val. loss | last {VariantSummary.LastPointCount} val. accuracy ");
-        report.Append("| test loss | test accuracy | wall time (s) | clipped steps | status |\n");
-        report.Append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+        report.Append("| test loss | test accuracy | wall time (s) | clipped steps | non-finite steps | status |\n");
+        report.Append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         foreach (VariantSummary summary in summaries)
         {
             report.Append(FormatSummaryRow(summary)).Append('\n');
@@ -118,6 +119,7 @@ public static class MarkdownReportWriter
             summary.Completed ? FormatMetric(summary.TestAccuracy) : "n/a",
             summary.WallTimeSeconds.ToString("F2", CultureInfo.InvariantCulture),
             double.IsFinite(summary.ClippedStepShare) ? (summary.ClippedStepShare * 100).ToString("F1", CultureInfo.InvariantCulture) + " %" : "n/a",
+            summary.NonFiniteStepCount.ToString(CultureInfo.InvariantCulture),
             summary.Completed ? "completed" : "stopped early",
         ];
         return "| " + string.Join(" | ", cells) + " |";
@@ -134,6 +136,7 @@ public static class MarkdownReportWriter
         }
 
         AppendChart(report, "Gradient norm before clipping, per step", RunFileNames.GradNormOverlayChart);
+        AppendChart(report, "Gradient norm after clipping, per step", RunFileNames.GradNormAfterOverlayChart);
         AppendChart(report, "Share of gradient components changed by clipping, per step", RunFileNames.ClippedShareOverlayChart);
     }
 

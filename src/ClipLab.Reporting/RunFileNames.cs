@@ -10,6 +10,9 @@ public static class RunFileNames
     /// <summary>Per variant: one row per validation point.</summary>
     public const string MetricsCsv = "metrics.csv";
 
+    /// <summary>Per variant: the trained weights in the safetensors format.</summary>
+    public const string ModelSafetensors = "model.safetensors";
+
     /// <summary>Per variant: one row per training step with its clipping diagnostics.</summary>
     public const string StepsCsv = "steps.csv";
 
@@ -24,6 +27,9 @@ public static class RunFileNames
 
     /// <summary>Global gradient L2 norm before clipping, per step, of all variants overlaid.</summary>
     public const string GradNormOverlayChart = "grad-norm-overlay";
+
+    /// <summary>Global gradient L2 norm after clipping, per step, of all variants overlaid.</summary>
+    public const string GradNormAfterOverlayChart = "grad-norm-after-overlay";
 
     /// <summary>Share of gradient components changed by clipping, per step, of all variants overlaid.</summary>
     public const string ClippedShareOverlayChart = "clipped-share-overlay";

@@ -75,7 +75,7 @@ public static class RunWriter
             written.Add(metricsPath);
 
             string stepsPath = Path.Combine(variantPath, RunFileNames.StepsCsv);
-            MetricsCsvWriter.WriteSteps(stepsPath, result.Steps);
+            MetricsCsvWriter.WriteSteps(stepsPath, result.Steps, result.ParameterNames);
             written.Add(stepsPath);
 
             string chartPath = Path.Combine(variantPath, RunFileNames.AccuracyLossChart);
@@ -89,6 +89,7 @@ public static class RunWriter
             WriteOverlay(run, written, RunFileNames.LossOverlayChart, path => charts.WriteLossOverlay(results, path));
             WriteOverlay(run, written, RunFileNames.AccuracyOverlayChart, path => charts.WriteAccuracyOverlay(results, path));
             WriteOverlay(run, written, RunFileNames.GradNormOverlayChart, path => charts.WriteGradNormOverlay(results, path));
+            WriteOverlay(run, written, RunFileNames.GradNormAfterOverlayChart, path => charts.WriteGradNormAfterOverlay(results, path));
             WriteOverlay(run, written, RunFileNames.ClippedShareOverlayChart, path => charts.WriteClippedShareOverlay(results, path));
         }
 

@@ -16,7 +16,7 @@ namespace ClipLab.Reporting;
 ///   "last_point_count": 10,
 ///   "variants": [ { "name": "unclipped", "clip_method": "none", "completed": true, "failure": null,
 ///                   "final_validation_iteration": 990, "final_validation_loss": 0.29, ...,
-///                   "last10_mean_validation_loss": 0.31, ..., "clipped_step_share": 0 } ]
+///                   "last10_mean_validation_loss": 0.31, ..., "clipped_step_share": 0, "non_finite_steps": 0 } ]
 /// }
 /// </code>
 /// The config object lists every public property of <see cref="ExperimentConfig"/>, so new
@@ -111,6 +111,7 @@ public static class SummaryJsonWriter
         json.WriteNumber("steps_completed", summary.StepsCompleted);
         json.WriteNumber("validation_points", summary.ValidationPointCount);
         WriteNumberOrNull(json, "clipped_step_share", summary.ClippedStepShare);
+        json.WriteNumber("non_finite_steps", summary.NonFiniteStepCount);
         json.WriteEndObject();
     }
 

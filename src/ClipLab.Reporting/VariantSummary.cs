@@ -19,6 +19,7 @@ namespace ClipLab.Reporting;
 /// <param name="StepsCompleted">Number of training steps recorded.</param>
 /// <param name="ValidationPointCount">Number of validation points recorded.</param>
 /// <param name="ClippedStepShare">Share of recorded steps in which clipping changed at least one gradient component, in [0, 1].</param>
+/// <param name="NonFiniteStepCount">Number of recorded steps whose loss or gradient was NaN or infinite before clipping.</param>
 /// <param name="Failure">Why the run stopped early, or null when it completed.</param>
 public sealed record VariantSummary(
     string Name,
@@ -34,6 +35,7 @@ public sealed record VariantSummary(
     int StepsCompleted,
     int ValidationPointCount,
     double ClippedStepShare,
+    int NonFiniteStepCount,
     string? Failure)
 {
     /// <summary>Number of trailing validation points averaged into the "last" means.</summary>
@@ -67,6 +69,7 @@ public sealed record VariantSummary(
             result.Steps.Count,
             result.Validation.Count,
             clippedStepShare,
+            result.Steps.Count(step => step.Clip.NonFinite),
             result.Failure);
     }
 }

@@ -7,7 +7,7 @@ public class ChartRendererTests
 {
     private static readonly ChartRenderer Renderer = new();
 
-    public static TheoryData<string> OverlayKinds => new() { "loss", "accuracy", "grad-norm", "clipped-share" };
+    public static TheoryData<string> OverlayKinds => new() { "loss", "accuracy", "grad-norm", "grad-norm-after", "clipped-share" };
 
     [Fact]
     public void ChartRenderer_AccuracyLoss_WritesPngAndSvg()
@@ -112,6 +112,9 @@ public class ChartRendererTests
                 break;
             case "accuracy":
                 Renderer.WriteAccuracyOverlay(variants, basePath);
+                break;
+            case "grad-norm-after":
+                Renderer.WriteGradNormAfterOverlay(variants, basePath);
                 break;
             case "grad-norm":
                 Renderer.WriteGradNormOverlay(variants, basePath);

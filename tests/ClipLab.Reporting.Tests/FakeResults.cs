@@ -13,6 +13,12 @@ internal static class FakeResults
     /// <summary>Parameter count of LeNet-5: 156 + 2416 + 48120 + 10164 + 850.</summary>
     private const long LeNetParameterCount = 156 + 2416 + 48120 + 10164 + 850;
 
+    /// <summary>LeNet-5's parameter names, in the order the trainer records their norms.</summary>
+    public static readonly string[] ParameterNames =
+    [
+        "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias",
+    ];
+
     public static VariantResult Unclipped(int seed = 1, int steps = 1000, int evalEvery = 10) =>
         Create("unclipped", "none", seed, steps, evalEvery, finalLoss: 0.3, lossTimeScale: 150, clipThreshold: null);
 
@@ -25,7 +31,11 @@ internal static class FakeResults
         VariantResult full = Unclipped(seed);
         var validation = full.Validation.Where(p => p.Iteration < stoppedAt).ToList();
         var steps = full.Steps.Where(s => s.Iteration < stoppedAt).ToList();
-        steps.Add(new StepRecord(stoppedAt, double.NaN, new ClipStatistics(double.NaN, double.NaN, 0, LeNetParameterCount)));
+        steps.Add(new StepRecord(stoppedAt, double.NaN, new ClipStatistics(double.NaN, double.NaN, 0, LeNetParameterCount)
+        {
+            ParameterNormsBefore = ParameterNames.Select(_ => double.NaN).ToArray(),
+            NonFinite = true,
+        }));
         return full with
         {
             Name = "diverged",
@@ -59,7 +69,12 @@ internal static class FakeResults
                 normAfter = threshold * Math.Sqrt(clipped);
             }
 
-            stepRecords.Add(new StepRecord(i, trainLoss, new ClipStatistics(normBefore, normAfter, clipped, LeNetParameterCount)));
+            // the global norm split evenly over the parameters: sqrt(10 * (norm / sqrt(10))^2) = norm
+            double parameterNorm = normBefore / Math.Sqrt(ParameterNames.Length);
+            stepRecords.Add(new StepRecord(i, trainLoss, new ClipStatistics(normBefore, normAfter, clipped, LeNetParameterCount)
+            {
+                ParameterNormsBefore = ParameterNames.Select(_ => parameterNorm).ToArray(),
+            }));
 
             if (i % evalEvery == 0)
             {
@@ -79,7 +94,10 @@ internal static class FakeResults
             TestLoss: finalLoss * 1.05,
             TestAccuracy: 0.9123,
             WallTime: TimeSpan.FromSeconds(2.5 + seed),
-            Failure: null);
+            Failure: null)
+        {
+            ParameterNames = ParameterNames,
+        };
     }
 
     /// <summary>Standard normal draw by the Box-Muller transform.</summary>

@@ -27,9 +27,10 @@ public class MarkdownReportWriterTests
             unclipped.TestAccuracy.ToString("F4"),
             unclipped.WallTime.TotalSeconds.ToString("F2"),
             "0.0 %",
+            "0",
             "completed |");
         Assert.Equal(expectedUnclipped, rows[0]);
-        Assert.Contains("| 100.0 % | completed |", rows[1]);
+        Assert.Contains("| 100.0 % | 0 | completed |", rows[1]);
     }
 
     [Fact]
@@ -104,8 +105,9 @@ public class MarkdownReportWriterTests
         string report = File.ReadAllText(run.GetPath("report.md"));
         string[] targets = Regex.Matches(report, @"\]\(([^)]+)\)").Select(match => match.Groups[1].Value).ToArray();
         string[] images = Regex.Matches(report, @"!\[[^\]]*\]\(([^)]+)\)").Select(match => match.Groups[1].Value).ToArray();
-        Assert.Equal(6, images.Length);
+        Assert.Equal(7, images.Length);
         Assert.All(images, image => Assert.EndsWith(".png", image));
+        Assert.Contains("grad-norm-after-overlay.png", images);
         Assert.Contains("unclipped/accuracy-loss.png", images);
         Assert.Contains("clipped/accuracy-loss.png", images);
         foreach (string target in targets)

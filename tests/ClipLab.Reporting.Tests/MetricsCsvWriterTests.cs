@@ -55,11 +55,15 @@ public class MetricsCsvWriterTests
         string path = temp.Combine("steps.csv");
         VariantResult result = FakeResults.Clipped();
 
-        MetricsCsvWriter.WriteSteps(path, result.Steps);
+        MetricsCsvWriter.WriteSteps(path, result.Steps, result.ParameterNames);
 
         string[] lines = File.ReadAllLines(path);
-        Assert.Equal("iteration,loss,grad_norm_before,grad_norm_after,clipped_count,component_count,clipped_share", lines[0]);
+        Assert.Equal(
+            "iteration,loss,grad_norm_before,grad_norm_after,clipped_count,component_count,clipped_share,scale_factor,non_finite,"
+            + string.Join(',', FakeResults.ParameterNames.Select(name => "grad_norm_before." + name)),
+            lines[0]);
         Assert.Equal(result.Steps.Count + 1, lines.Length);
+        Assert.All(lines, line => Assert.Equal(9 + FakeResults.ParameterNames.Length, line.Split(',').Length));
     }
 
     [Fact]
@@ -67,18 +71,24 @@ public class MetricsCsvWriterTests
     {
         using var temp = new TempDirectory();
         string path = temp.Combine("steps.csv");
+        string[] names = ["a.weight", "a.bias"];
         var steps = AwkwardValues
-            .Select((value, i) => new StepRecord(i, value, new ClipStatistics(AwkwardValues[^(i + 1)], value * 0.5, i * 7L, 61706L)))
+            .Select((value, i) => new StepRecord(i, value, new ClipStatistics(AwkwardValues[^(i + 1)], value * 0.5, i * 7L, 61706L)
+            {
+                ScaleFactor = AwkwardValues[(i + 3) % AwkwardValues.Length],
+                ParameterNormsBefore = [value, AwkwardValues[(i + 5) % AwkwardValues.Length]],
+                NonFinite = i % 2 == 1,
+            }))
             .ToList();
 
-        MetricsCsvWriter.WriteSteps(path, steps);
+        MetricsCsvWriter.WriteSteps(path, steps, names);
 
         string[] rows = File.ReadAllLines(path)[1..];
         Assert.Equal(steps.Count, rows.Length);
         for (int i = 0; i < steps.Count; i++)
         {
             string[] cells = rows[i].Split(',');
-            Assert.Equal(7, cells.Length);
+            Assert.Equal(11, cells.Length);
             Assert.Equal(steps[i].Iteration, int.Parse(cells[0], CultureInfo.InvariantCulture));
             AssertBitExact(steps[i].Loss, cells[1], i);
             AssertBitExact(steps[i].Clip.NormBefore, cells[2], i);
@@ -86,7 +96,40 @@ public class MetricsCsvWriterTests
             Assert.Equal(steps[i].Clip.ClippedCount, long.Parse(cells[4], CultureInfo.InvariantCulture));
             Assert.Equal(steps[i].Clip.ComponentCount, long.Parse(cells[5], CultureInfo.InvariantCulture));
             AssertBitExact(steps[i].Clip.ClippedShare, cells[6], i);
+            AssertBitExact(steps[i].Clip.ScaleFactor, cells[7], i);
+            Assert.Equal(steps[i].Clip.NonFinite ? "1" : "0", cells[8]);
+            AssertBitExact(steps[i].Clip.ParameterNormsBefore[0], cells[9], i);
+            AssertBitExact(steps[i].Clip.ParameterNormsBefore[1], cells[10], i);
         }
+    }
+
+    [Fact]
+    public void StepsCsv_NoParameterNorms_EmptyCells()
+    {
+        var step = new StepRecord(3, 1.5, new ClipStatistics(2, 1, 4, 8));
+
+        string row = MetricsCsvWriter.FormatStepsRow(step, parameterCount: 2);
+
+        Assert.Equal("3,1.5,2,1,4,8,0.5,NaN,0,,", row);
+    }
+
+    [Fact]
+    public void StepsCsv_NormCountDiffersFromHeader_Throws()
+    {
+        var step = new StepRecord(3, 1.5, new ClipStatistics(2, 1, 4, 8) { ParameterNormsBefore = [1.0, 2.0, 3.0] });
+
+        var error = Assert.Throws<ArgumentException>(() => MetricsCsvWriter.FormatStepsRow(step, parameterCount: 2));
+
+        Assert.Contains("3 per-parameter norms", error.Message);
+        Assert.Contains("2 parameters", error.Message);
+    }
+
+    [Fact]
+    public void StepsCsv_ParameterNameWithComma_Throws()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MetricsCsvWriter.FormatStepsHeader(["fc1,weight"]));
+
+        Assert.Contains("fc1,weight", error.Message);
     }
 
     [Fact]

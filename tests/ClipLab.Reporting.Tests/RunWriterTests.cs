@@ -10,6 +10,7 @@ public class RunWriterTests
         "accuracy-overlay.png", "accuracy-overlay.svg",
         "clipped-share-overlay.png", "clipped-share-overlay.svg",
         "clipped/accuracy-loss.png", "clipped/accuracy-loss.svg", "clipped/metrics.csv", "clipped/steps.csv",
+        "grad-norm-after-overlay.png", "grad-norm-after-overlay.svg",
         "grad-norm-overlay.png", "grad-norm-overlay.svg",
         "loss-overlay.png", "loss-overlay.svg",
         "report.md", "summary.json",

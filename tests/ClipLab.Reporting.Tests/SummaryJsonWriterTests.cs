@@ -11,6 +11,7 @@ public class SummaryJsonWriterTests
         "name", "clip_method", "completed", "failure", "final_validation_iteration", "final_validation_loss",
         "final_validation_accuracy", "last10_mean_validation_loss", "last10_mean_validation_accuracy", "test_loss",
         "test_accuracy", "wall_time_seconds", "steps_completed", "validation_points", "clipped_step_share",
+        "non_finite_steps",
     ];
 
     [Fact]
@@ -84,6 +85,7 @@ public class SummaryJsonWriterTests
         Assert.Equal(JsonValueKind.Null, variant.GetProperty("test_loss").ValueKind);
         Assert.Equal(JsonValueKind.Null, variant.GetProperty("test_accuracy").ValueKind);
         Assert.Equal(410, variant.GetProperty("final_validation_iteration").GetInt32());
+        Assert.Equal(1, variant.GetProperty("non_finite_steps").GetInt32());
     }
 
     [Fact]

@@ -23,6 +23,23 @@ public class VariantSummaryTests
     }
 
     [Fact]
+    public void VariantSummary_NonFiniteSteps_AreCounted()
+    {
+        StepRecord[] steps =
+        [
+            new(0, 2.3, new ClipStatistics(1, 0.5, 10, 100)),
+            new(1, double.NaN, new ClipStatistics(double.NaN, double.NaN, 0, 100) { NonFinite = true }),
+            new(2, 2.1, new ClipStatistics(double.PositiveInfinity, double.NaN, 0, 100) { NonFinite = true }),
+        ];
+        var result = new VariantResult("skip", "global-norm:1", [], steps, 2.0, 0.2, TimeSpan.FromSeconds(1), null);
+
+        VariantSummary summary = VariantSummary.From(result);
+
+        Assert.Equal(2, summary.NonFiniteStepCount);
+        Assert.Equal(1.0 / 3.0, summary.ClippedStepShare);
+    }
+
+    [Fact]
     public void VariantSummary_LastMeans_AverageLastTenPoints()
     {
         ValidationPoint[] points = Enumerable.Range(0, 15).Select(i => new ValidationPoint(i * 10, i, i / 100.0)).ToArray();

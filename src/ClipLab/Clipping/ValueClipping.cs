@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClipLab.Layers;
 
 namespace ClipLab.Clipping;
@@ -7,28 +6,33 @@ namespace ClipLab.Clipping;
 /// <remarks>
 /// g = min(max(g, min), max) per component, as torch.nn.utils.clip_grad_value_ (symmetric
 /// limits only) and tf.clip_by_value do. NaN components stay NaN. Unlike both, min above max
-/// is rejected instead of returning all min or all max.
+/// is rejected instead of returning all min or all max, and a symmetric limit of zero or below
+/// is rejected instead of setting every component to the limit.
 /// </remarks>
 public sealed class ValueClipping : IGradientClipper
 {
     /// <summary>Creates a clipper for [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <param name="min">Lower limit, a finite number.</param>
+    /// <param name="max">Upper limit, a finite number not below <paramref name="min"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A limit is NaN or infinite, or <paramref name="min"/> exceeds <paramref name="max"/>.</exception>
     public ValueClipping(float min, float max)
     {
         if (!float.IsFinite(min))
         {
-            throw new ArgumentOutOfRangeException(nameof(min), min, $"The lower clipping limit must be a finite number, got {Format(min)}.");
+            throw new ArgumentOutOfRangeException(nameof(min), min, $"The lower clipping limit must be a finite number, got {GradientScaling.Format(min)}.");
         }
 
         if (!float.IsFinite(max))
         {
-            throw new ArgumentOutOfRangeException(nameof(max), max, $"The upper clipping limit must be a finite number, got {Format(max)}.");
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"The upper clipping limit must be a finite number, got {GradientScaling.Format(max)}.");
         }
 
         if (min > max)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(min), min, $"The lower clipping limit {Format(min)} is above the upper limit {Format(max)}; swap them.");
+                nameof(min),
+                min,
+                $"The lower clipping limit {GradientScaling.Format(min)} is above the upper limit {GradientScaling.Format(max)}; swap them.");
         }
 
         Min = min;
@@ -36,12 +40,14 @@ public sealed class ValueClipping : IGradientClipper
     }
 
     /// <summary>Creates a symmetric clipper for [-<paramref name="limit"/>, <paramref name="limit"/>].</summary>
+    /// <param name="limit">Largest absolute value a component keeps, a positive finite number. The reference experiment uses 0.001.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is zero, negative, NaN or infinite.</exception>
     public static ValueClipping Symmetric(float limit)
     {
         if (!(limit > 0) || !float.IsFinite(limit))
         {
-            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"The clipping limit must be a positive finite number, got {Format(limit)}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(limit), limit, $"The clipping limit must be a positive finite number, got {GradientScaling.Format(limit)}.");
         }
 
         return new ValueClipping(-limit, limit);
@@ -53,29 +59,41 @@ public sealed class ValueClipping : IGradientClipper
     /// <summary>Upper limit.</summary>
     public float Max { get; }
 
-    public string Spec => Min == -Max ? $"value:{Format(Max)}" : $"value:{Format(Min)},{Format(Max)}";
+    /// <inheritdoc/>
+    public string Spec => Min == -Max
+        ? $"value:{GradientScaling.Format(Max)}"
+        : $"value:{GradientScaling.Format(Min)},{GradientScaling.Format(Max)}";
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <see cref="ClipStatistics.ClippedCount"/> is the number of components moved to a limit,
+    /// and <see cref="ClipStatistics.ScaleFactor"/> is NaN because nothing is scaled.
+    /// </remarks>
     public ClipStatistics Clip(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
 
+        double[] sums = new double[parameters.Count];
         double before = 0;
         double after = 0;
         long clipped = 0;
         long components = 0;
-        foreach (Parameter parameter in parameters)
+        for (int p = 0; p < parameters.Count; p++)
         {
+            Parameter parameter = parameters[p];
             if (!parameter.HasGrad)
             {
+                sums[p] = double.NaN;
                 continue;
             }
 
             Span<float> g = parameter.Grad.Span;
+            double parameterBefore = 0;
             components += g.Length;
             for (int i = 0; i < g.Length; i++)
             {
                 float value = g[i];
-                before += (double)value * value;
+                parameterBefore += (double)value * value;
                 if (value > Max)
                 {
                     value = Max;
@@ -90,10 +108,11 @@ public sealed class ValueClipping : IGradientClipper
                 g[i] = value;
                 after += (double)value * value;
             }
+
+            sums[p] = parameterBefore;
+            before += parameterBefore;
         }
 
-        return new ClipStatistics(Math.Sqrt(before), Math.Sqrt(after), clipped, components);
+        return GradientNorm.Statistics(sums, before, after, clipped, components, double.NaN);
     }
-
-    private static string Format(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

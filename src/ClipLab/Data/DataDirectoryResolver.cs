@@ -3,12 +3,14 @@ namespace ClipLab.Data;
 /// <summary>
 /// Chooses the directory that contains the MNIST files: an explicit directory (the CLI's
 /// <c>--data</c> option) first, else the environment variable <c>CLIPLAB_DATA</c>, else
-/// ClipLab's cache directory.
+/// ClipLab's cache directory. For Fashion-MNIST: the explicit directory, else the folder of
+/// the system package when it contains all four files, else the cache directory.
 /// </summary>
 /// <remarks>
 /// The cache directory follows the XDG Base Directory Specification:
-/// <c>$XDG_CACHE_HOME/cliplab/mnist</c> when XDG_CACHE_HOME is an absolute path, else
-/// <c>$HOME/.cache/cliplab/mnist</c>. The specification says to ignore a relative
+/// <c>$XDG_CACHE_HOME/cliplab/ID</c> when XDG_CACHE_HOME is an absolute path, else
+/// <c>$HOME/.cache/cliplab/ID</c>, where ID is <see cref="DatasetDefinition.Id"/> ("mnist",
+/// "fashion-mnist"). The specification says to ignore a relative
 /// XDG_CACHE_HOME, and this class does. An empty environment variable counts as unset.
 /// </remarks>
 public sealed class DataDirectoryResolver
@@ -20,7 +22,6 @@ public sealed class DataDirectoryResolver
     private const string HomeVariable = "HOME";
     private const string DefaultCacheSubdirectory = ".cache";
     private const string ApplicationSubdirectory = "cliplab";
-    private const string DataSetSubdirectory = "mnist";
 
     private readonly Func<string, string?> _getEnvironmentVariable;
 
@@ -48,15 +49,33 @@ public sealed class DataDirectoryResolver
     /// Neither an option nor CLIPLAB_DATA is set, and the cache directory cannot be found
     /// because XDG_CACHE_HOME is unset and the home directory is unknown.
     /// </exception>
-    public DataDirectory Resolve(string? optionDirectory)
+    public DataDirectory Resolve(string? optionDirectory) => Resolve(optionDirectory, DatasetDefinition.Mnist);
+
+    /// <summary>Chooses the data directory of <paramref name="dataset"/> and reports which setting chose it.</summary>
+    /// <param name="optionDirectory">Directory the user named explicitly, or null when none. A relative path is resolved against the current directory.</param>
+    /// <param name="dataset">
+    /// The data set. CLIPLAB_DATA names the MNIST directory only, so it is read for
+    /// <see cref="DatasetKind.Mnist"/> alone. A data set with a
+    /// <see cref="DatasetDefinition.SystemDirectory"/> uses that folder when it contains all four files.
+    /// </param>
+    /// <returns>The absolute directory path with its source.</returns>
+    /// <exception cref="ArgumentException"><paramref name="optionDirectory"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No other setting applies and the cache directory cannot be found because
+    /// XDG_CACHE_HOME is unset and the home directory is unknown.
+    /// </exception>
+    public DataDirectory Resolve(string? optionDirectory, DatasetDefinition dataset)
     {
+        ArgumentNullException.ThrowIfNull(dataset);
+
         if (optionDirectory is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(optionDirectory);
             return new DataDirectory(Path.GetFullPath(optionDirectory), DataDirectorySource.Option, "--data option");
         }
 
-        string? fromEnvironment = ReadVariable(DataEnvironmentVariable);
+        string? fromEnvironment = dataset.Kind == DatasetKind.Mnist ? ReadVariable(DataEnvironmentVariable) : null;
         if (fromEnvironment is not null)
         {
             return new DataDirectory(
@@ -65,19 +84,36 @@ public sealed class DataDirectoryResolver
                 $"environment variable {DataEnvironmentVariable}");
         }
 
-        return ResolveCache();
+        // a system package's folder counts only when it is complete
+        if (dataset.SystemDirectory is string system
+            && Directory.Exists(system)
+            && dataset.Files.All(file => MnistFiles.Find(system, file) is not null))
+        {
+            return new DataDirectory(Path.GetFullPath(system), DataDirectorySource.SystemDirectory, "system package folder");
+        }
+
+        return ResolveCache(dataset);
     }
 
     /// <summary>Returns ClipLab's cache directory for MNIST, ignoring the option and CLIPLAB_DATA.</summary>
     /// <returns>The cache directory with source <see cref="DataDirectorySource.Cache"/>.</returns>
     /// <exception cref="InvalidOperationException">XDG_CACHE_HOME is unset or relative and the home directory is unknown.</exception>
-    public DataDirectory ResolveCache()
+    public DataDirectory ResolveCache() => ResolveCache(DatasetDefinition.Mnist);
+
+    /// <summary>Returns ClipLab's cache directory for <paramref name="dataset"/>, ignoring every other setting.</summary>
+    /// <param name="dataset">The data set; its <see cref="DatasetDefinition.Id"/> is the last folder of the path.</param>
+    /// <returns>The cache directory with source <see cref="DataDirectorySource.Cache"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">XDG_CACHE_HOME is unset or relative and the home directory is unknown.</exception>
+    public DataDirectory ResolveCache(DatasetDefinition dataset)
     {
+        ArgumentNullException.ThrowIfNull(dataset);
+
         string? xdgCacheHome = ReadVariable(XdgCacheHomeVariable);
         if (xdgCacheHome is not null && Path.IsPathFullyQualified(xdgCacheHome))
         {
             return new DataDirectory(
-                Path.Combine(xdgCacheHome, ApplicationSubdirectory, DataSetSubdirectory),
+                Path.Combine(xdgCacheHome, ApplicationSubdirectory, dataset.Id),
                 DataDirectorySource.Cache,
                 $"cache directory under ${XdgCacheHomeVariable}");
         }
@@ -98,7 +134,7 @@ public sealed class DataDirectoryResolver
         }
 
         return new DataDirectory(
-            Path.Combine(home, DefaultCacheSubdirectory, ApplicationSubdirectory, DataSetSubdirectory),
+            Path.Combine(home, DefaultCacheSubdirectory, ApplicationSubdirectory, dataset.Id),
             DataDirectorySource.Cache,
             $"cache directory under ~/{DefaultCacheSubdirectory}");
     }

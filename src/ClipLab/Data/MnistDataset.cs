@@ -45,12 +45,29 @@ public sealed class MnistDataset
     /// images than <paramref name="validationCount"/>. The message names the files, the
     /// expected value and the actual value.
     /// </exception>
-    public static MnistDataset Load(string directory, int validationCount = DefaultValidationCount)
+    public static MnistDataset Load(string directory, int validationCount = DefaultValidationCount) =>
+        Load(directory, DatasetDefinition.Mnist, validationCount);
+
+    /// <summary>
+    /// Loads the four files of <paramref name="dataset"/> from <paramref name="directory"/>, each
+    /// gzip-compressed or not, and splits them as <see cref="Load(string, int)"/> splits MNIST.
+    /// </summary>
+    /// <param name="directory">Directory that contains the files named in <see cref="DatasetDefinition.Files"/>, with or without <c>.gz</c>.</param>
+    /// <param name="dataset">The data set, for example <see cref="DatasetDefinition.FashionMnist"/>.</param>
+    /// <param name="validationCount">Number of images at the start of the training file that form the validation split, 5,000 by default.</param>
+    /// <returns>The three splits, images scaled to [0, 1] and padded to 32 x 32.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationCount"/> is zero or negative.</exception>
+    /// <exception cref="FileNotFoundException">The directory does not exist or lacks some of the files; the message names them and explains how to supply them.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed; see <see cref="Load(string, int)"/>.</exception>
+    public static MnistDataset Load(string directory, DatasetDefinition dataset, int validationCount = DefaultValidationCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(validationCount);
 
-        string[] paths = FindAll(directory);
+        string[] paths = FindAll(directory, dataset);
         (IdxImages trainImages, byte[] trainLabels) = ReadPair(paths[0], paths[1]);
         (IdxImages testImages, byte[] testLabels) = ReadPair(paths[2], paths[3]);
         if (trainImages.Count <= validationCount)
@@ -72,14 +89,14 @@ public sealed class MnistDataset
     }
 
     /// <summary>Returns the paths of the four files in catalog order, or throws naming every missing one.</summary>
-    private static string[] FindAll(string directory)
+    private static string[] FindAll(string directory, DatasetDefinition dataset)
     {
-        var paths = new string[MnistFiles.All.Count];
+        var paths = new string[dataset.Files.Count];
         var missing = new List<string>();
         string? firstMissingPath = null;
         for (int i = 0; i < paths.Length; i++)
         {
-            MnistFile file = MnistFiles.All[i];
+            MnistFile file = dataset.Files[i];
             string? path = MnistFiles.Find(directory, file);
             if (path is null)
             {
@@ -93,9 +110,9 @@ public sealed class MnistDataset
         if (missing.Count > 0)
         {
             string problem = Directory.Exists(directory)
-                ? $"MNIST files not found in {directory}: {string.Join(", ", missing)}."
-                : $"MNIST directory {directory} does not exist. Expected it to contain {string.Join(", ", missing)}.";
-            throw new FileNotFoundException($"{problem} {MnistFiles.SupplyHint}", firstMissingPath);
+                ? $"{dataset.DisplayName} files not found in {directory}: {string.Join(", ", missing)}."
+                : $"{dataset.DisplayName} directory {directory} does not exist. Expected it to contain {string.Join(", ", missing)}.";
+            throw new FileNotFoundException($"{problem} {dataset.SupplyHint}", firstMissingPath);
         }
 
         return paths;

@@ -3,14 +3,15 @@ using System.Security.Cryptography;
 namespace ClipLab.Data;
 
 /// <summary>
-/// Downloads the MNIST files from public mirrors, tried in order, and verifies each against
-/// the SHA-256 of its decompressed bytes in <see cref="MnistFiles"/>.
+/// Downloads the files of MNIST, or of another data set in MNIST's format, from public mirrors,
+/// tried in order, and verifies each against the SHA-256 of its decompressed bytes in the
+/// catalog (<see cref="MnistFiles"/>, <see cref="FashionMnistFiles"/>).
 /// </summary>
 /// <remarks>
 /// Each download goes to a temporary file in the target directory. Only after the gzip data
 /// decompresses to the expected length and checksum is it renamed to its final name, so a
 /// failed, corrupt or cancelled download never leaves a file under a name that
-/// <see cref="MnistFiles.Find"/> or <see cref="MnistDataset.Load"/> would use. On any failure
+/// <see cref="MnistFiles.Find"/> or <see cref="MnistDataset.Load(string, int)"/> would use. On any failure
 /// the temporary file is deleted and the next mirror is tried.
 /// </remarks>
 public sealed class MnistDownloader
@@ -28,7 +29,7 @@ public sealed class MnistDownloader
     /// <param name="httpClient">Client for the requests. The caller owns and disposes it.</param>
     /// <param name="mirrors">
     /// Base URLs tried in order, each ending with a slash, to which the file name is appended.
-    /// Null selects <see cref="DefaultMirrors"/>.
+    /// Null selects the mirrors of <paramref name="dataset"/>, for MNIST <see cref="DefaultMirrors"/>.
     /// </param>
     /// <param name="idleTimeout">
     /// Time without any data (connection, headers or body) after which a mirror counts as
@@ -39,11 +40,13 @@ public sealed class MnistDownloader
     /// <paramref name="mirrors"/> is empty, or a mirror is not an absolute http or https URL
     /// ending with a slash.
     /// </exception>
+    /// <param name="dataset">Data set whose files are downloaded; null selects <see cref="DatasetDefinition.Mnist"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="idleTimeout"/> is zero or negative.</exception>
-    public MnistDownloader(HttpClient httpClient, IEnumerable<Uri>? mirrors = null, TimeSpan? idleTimeout = null)
+    public MnistDownloader(HttpClient httpClient, IEnumerable<Uri>? mirrors = null, TimeSpan? idleTimeout = null, DatasetDefinition? dataset = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        Uri[] mirrorList = (mirrors ?? DefaultMirrors).ToArray();
+        Dataset = dataset ?? DatasetDefinition.Mnist;
+        Uri[] mirrorList = (mirrors ?? Dataset.Mirrors).ToArray();
         if (mirrorList.Length == 0)
         {
             throw new ArgumentException("Expected at least one mirror URL, found none.", nameof(mirrors));
@@ -77,8 +80,11 @@ public sealed class MnistDownloader
     /// <summary>Base URLs this downloader tries, in order.</summary>
     public IReadOnlyList<Uri> Mirrors { get; }
 
+    /// <summary>Data set whose files <see cref="DownloadMissingAsync"/> downloads.</summary>
+    public DatasetDefinition Dataset { get; }
+
     /// <summary>
-    /// Downloads each file of <see cref="MnistFiles.All"/> that <see cref="MnistFiles.Find"/>
+    /// Downloads each file of <see cref="Dataset"/> that <see cref="MnistFiles.Find"/>
     /// does not find in <paramref name="directory"/>, creating the directory if needed.
     /// </summary>
     /// <param name="directory">Directory to store the files in, normally the cache directory.</param>
@@ -95,7 +101,7 @@ public sealed class MnistDownloader
         ArgumentException.ThrowIfNullOrEmpty(directory);
 
         var downloaded = new List<string>();
-        foreach (MnistFile file in MnistFiles.FindMissing(directory))
+        foreach (MnistFile file in Dataset.Files.Where(file => MnistFiles.Find(directory, file) is null))
         {
             downloaded.Add(await DownloadAsync(file, directory, progress, cancellationToken).ConfigureAwait(false));
         }
@@ -152,7 +158,7 @@ public sealed class MnistDownloader
             }
         }
 
-        throw new MnistDownloadException(file.FileName, directory, failures);
+        throw new MnistDownloadException(file.FileName, directory, failures, Dataset.DisplayName);
     }
 
     private async Task DownloadToFileAsync(

@@ -18,10 +18,26 @@ public static class Evaluator
     /// <remarks>The result does not depend on <see cref="ChunkSize"/>: items are independent and per-chunk sums are added in order in double.</remarks>
     public static (double Loss, double Accuracy) Evaluate(Sequential network, DataSplit split)
     {
+        ClassificationReport report = EvaluateWithConfusion(network, split);
+        return (report.Loss, report.Accuracy);
+    }
+
+    /// <summary>
+    /// Returns the mean loss (nats), accuracy and confusion matrix of <paramref name="network"/>
+    /// over every item of <paramref name="split"/>.
+    /// </summary>
+    /// <param name="network">A network with <see cref="DataSplit.ClassCount"/> logits per item.</param>
+    /// <param name="split">The items to classify, at least one.</param>
+    /// <returns>The report; its accuracy equals the confusion matrix's diagonal share.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="split"/> is null.</exception>
+    /// <remarks>Loss and accuracy are those of <see cref="Evaluate"/>, computed by the same code.</remarks>
+    public static ClassificationReport EvaluateWithConfusion(Sequential network, DataSplit split)
+    {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
 
         var loss = new SoftmaxCrossEntropy();
+        var confusion = new ConfusionMatrix(DataSplit.ClassCount);
         double lossSum = 0;
         long correct = 0;
         int[] labels = new int[ChunkSize];
@@ -42,8 +58,15 @@ public static class Evaluator
             Tensor logits = network.Forward(images);
             lossSum += loss.Forward(logits, labels.AsSpan(0, count)) * count;
             correct += SoftmaxCrossEntropy.CountCorrect(logits, labels.AsSpan(0, count));
+
+            // confusion: the predicted class is the first largest logit, as CountCorrect takes it
+            int classes = logits.Dim(1);
+            for (int i = 0; i < count; i++)
+            {
+                confusion.Add(labels[i], System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.Span.Slice(i * classes, classes)));
+            }
         }
 
-        return (lossSum / split.Count, (double)correct / split.Count);
+        return new ClassificationReport(lossSum / split.Count, (double)correct / split.Count, confusion);
     }
 }

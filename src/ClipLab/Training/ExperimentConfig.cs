@@ -1,3 +1,4 @@
+using ClipLab.Data;
 using ClipLab.Optimizers;
 
 namespace ClipLab.Training;
@@ -42,8 +43,14 @@ public sealed record ExperimentConfig
     /// <summary>Worker threads for the numeric kernels; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>What a step with a NaN or infinite loss or gradient does; default <see cref="NonFinitePolicy.Stop"/>.</summary>
+    public NonFinitePolicy NonFinitePolicy { get; init; } = NonFinitePolicy.Stop;
+
     /// <summary>Standard deviation of the truncated-normal weight initialisation.</summary>
     public double InitStdDev { get; init; } = 0.1;
+
+    /// <summary>Data set the caller loads and passes to the trainer, recorded with the results and checkpoints; default MNIST.</summary>
+    public DatasetKind Dataset { get; init; } = DatasetKind.Mnist;
 
     /// <summary>Number of validation points a run of <see cref="Steps"/> iterations records.</summary>
     public int ValidationPointCount => (Steps + EvalEvery - 1) / EvalEvery;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ClipLab.Clipping;
 using ClipLab.Data;
 using ClipLab.Layers;
@@ -31,10 +32,15 @@ public static class Trainer
     /// <see cref="VariantResult.Failure"/> says where it stopped.
     /// </param>
     /// <returns>
-    /// The measurements. A non-finite loss or gradient stops the run with
-    /// <see cref="VariantResult.Failure"/> naming the iteration, and the test set is not evaluated.
+    /// The measurements. A step with a non-finite loss or gradient is handled as
+    /// <see cref="ExperimentConfig.NonFinitePolicy"/> specifies. Under <see cref="NonFinitePolicy.Stop"/>
+    /// the run ends with <see cref="VariantResult.Failure"/> naming the iteration and the
+    /// parameter, and the test set is not evaluated.
     /// </returns>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it and its value.</exception>
+    /// <exception cref="ArgumentException">
+    /// A setting is invalid, or <paramref name="clipper"/> does not fit LeNet-5's parameters. The
+    /// message names the setting and its value.
+    /// </exception>
     public static VariantResult Run(
         ExperimentConfig config,
         MnistDataset data,
@@ -53,6 +59,7 @@ public static class Trainer
         var rng = new Rng(config.Seed);
         Sequential network = LeNet5.Create(rng.Split("init"), config.InitStdDev);
         network.SetParallelism(new Parallelism(config.Threads));
+        clipper.Validate(network.Parameters);
         var optimizer = new Adam(network.Parameters, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.EpsilonPlacement);
         var trainSampler = new BatchSampler(data.Train, rng.Split("train"));
         var validationSampler = new BatchSampler(data.Validation, rng.Split("validation"));
@@ -81,21 +88,16 @@ public static class Trainer
             double trainLoss = loss.Forward(logits, trainLabels);
             network.BackwardParameters(loss.Backward());
 
-            // stop before a non-finite value reaches the weights
-            string? nonFinite = FindNonFinite(trainLoss, network.Parameters);
-            if (nonFinite is not null)
-            {
-                failure = $"Diverged at iteration {iteration}: {nonFinite}.";
-                steps.Add(new StepRecord(iteration, trainLoss, new ClipStatistics(double.NaN, double.NaN, 0, 0)));
-                break;
-            }
-
-            // clip, then update
-            ClipStatistics clip = clipper.Clip(network.Parameters);
-            optimizer.Step();
-            var step = new StepRecord(iteration, trainLoss, clip);
+            // check for non-finite values, clip, then update
+            StepRecord step = ApplyUpdate(
+                iteration, trainLoss, network.Parameters, clipper, optimizer, config.NonFinitePolicy, out string? divergence);
             steps.Add(step);
             observer?.OnStep(step);
+            if (divergence is not null)
+            {
+                failure = divergence;
+                break;
+            }
 
             // validation batch after every EvalEvery-th update
             if (iteration % config.EvalEvery == 0)
@@ -118,7 +120,61 @@ public static class Trainer
             (testLoss, testAccuracy) = Evaluator.Evaluate(network, data.Test);
         }
 
-        return new VariantResult(name, clipper.Spec, validation, steps, testLoss, testAccuracy, stopwatch.Elapsed, failure);
+        return new VariantResult(name, clipper.Spec, validation, steps, testLoss, testAccuracy, stopwatch.Elapsed, failure)
+        {
+            ParameterNames = network.Parameters.Select(parameter => parameter.Name).ToArray(),
+            FinalParameters = network.Parameters,
+        };
+    }
+
+    /// <summary>
+    /// Checks the step's loss and gradients for NaN and infinity before anything changes them,
+    /// then clips and steps the optimizer as <paramref name="policy"/> decides.
+    /// </summary>
+    /// <param name="iteration">Zero-based iteration, for the record and the failure message.</param>
+    /// <param name="trainLoss">Mean loss of the training batch.</param>
+    /// <param name="parameters">The model's parameters with this step's gradients.</param>
+    /// <param name="clipper">Clipping method.</param>
+    /// <param name="optimizer">Optimizer that applies the update.</param>
+    /// <param name="policy">What a non-finite step does.</param>
+    /// <param name="failure">Set to the reason when the policy stops the run, otherwise null.</param>
+    /// <returns>
+    /// The step's record. When the step was not clipped (stopped or skipped), its statistics
+    /// come from <see cref="GradientNorm.Measure"/>: norms before clipping, NaN after.
+    /// </returns>
+    internal static StepRecord ApplyUpdate(
+        int iteration,
+        double trainLoss,
+        IReadOnlyList<Parameter> parameters,
+        IGradientClipper clipper,
+        IOptimizer optimizer,
+        NonFinitePolicy policy,
+        out string? failure)
+    {
+        failure = null;
+        string? nonFinite = DescribeNonFinite(trainLoss, parameters);
+        if (nonFinite is null)
+        {
+            ClipStatistics clip = clipper.Clip(parameters);
+            optimizer.Step();
+            return new StepRecord(iteration, trainLoss, clip);
+        }
+
+        if (policy == NonFinitePolicy.Propagate)
+        {
+            // NonFinite is forced because a non-finite loss can come with finite gradients
+            ClipStatistics propagated = clipper.Clip(parameters) with { NonFinite = true };
+            optimizer.Step();
+            return new StepRecord(iteration, trainLoss, propagated);
+        }
+
+        if (policy == NonFinitePolicy.Stop)
+        {
+            failure = $"Diverged at iteration {iteration}: {nonFinite}";
+        }
+
+        // stopped or skipped: gradients, weights and optimizer state stay as they are
+        return new StepRecord(iteration, trainLoss, GradientNorm.Measure(parameters) with { NonFinite = true });
     }
 
     /// <summary>Throws when a setting is outside its range; the message names the setting and its value.</summary>
@@ -134,6 +190,7 @@ public static class Trainer
         Require(config.Threads > 0, $"Threads must be at least 1, got {config.Threads}.");
         Require(config.LearningRate > 0 && double.IsFinite(config.LearningRate), $"LearningRate must be a positive finite number, got {config.LearningRate}.");
         Require(config.InitStdDev > 0 && double.IsFinite(config.InitStdDev), $"InitStdDev must be a positive finite number, got {config.InitStdDev}.");
+        Require(Enum.IsDefined(config.NonFinitePolicy), $"NonFinitePolicy must be Stop, SkipStep or Propagate, got {(int)config.NonFinitePolicy}.");
         if (data is not null)
         {
             Require(config.BatchSize <= data.Train.Count, $"BatchSize {config.BatchSize} exceeds the {data.Train.Count} training examples.");
@@ -149,34 +206,57 @@ public static class Trainer
         }
     }
 
-    private static string? FindNonFinite(double trainLoss, IReadOnlyList<Parameter> parameters)
+    /// <summary>Describes the first parameter with a non-finite gradient, or a non-finite loss; null when both are finite.</summary>
+    private static string? DescribeNonFinite(double trainLoss, IReadOnlyList<Parameter> parameters)
     {
-        if (!double.IsFinite(trainLoss))
-        {
-            return $"training loss is {trainLoss}";
-        }
-
+        string? firstName = null;
+        int firstCount = 0;
+        int firstLength = 0;
+        int otherParameters = 0;
         foreach (Parameter parameter in parameters)
         {
-            if (parameter.HasGrad && !AllFinite(parameter.Grad.Span))
+            int count = parameter.HasGrad ? CountNonFinite(parameter.Grad.Span) : 0;
+            if (count == 0)
             {
-                return $"gradient of {parameter.Name} is not finite";
+                continue;
+            }
+
+            if (firstName is null)
+            {
+                (firstName, firstCount, firstLength) = (parameter.Name, count, parameter.Length);
+            }
+            else
+            {
+                otherParameters++;
             }
         }
 
-        return null;
+        string loss = trainLoss.ToString("R", CultureInfo.InvariantCulture);
+        if (firstName is null)
+        {
+            return double.IsFinite(trainLoss) ? null : $"the training loss is {loss} while every gradient is finite.";
+        }
+
+        string others = otherParameters switch
+        {
+            0 => "",
+            1 => ", and 1 more parameter has a non-finite gradient",
+            _ => $", and {otherParameters} more parameters have non-finite gradients",
+        };
+        return $"the gradient of {firstName} has {firstCount} non-finite components out of {firstLength}{others}. The training loss is {loss}.";
     }
 
-    private static bool AllFinite(ReadOnlySpan<float> values)
+    private static int CountNonFinite(ReadOnlySpan<float> values)
     {
+        int count = 0;
         foreach (float value in values)
         {
             if (!float.IsFinite(value))
             {
-                return false;
+                count++;
             }
         }
 
-        return true;
+        return count;
     }
 }

@@ -1,3 +1,5 @@
+using ClipLab.Layers;
+
 namespace ClipLab.Training;
 
 /// <summary>Everything measured for one variant (one clipping method) of an experiment.</summary>
@@ -21,6 +23,18 @@ public sealed record VariantResult(
 {
     /// <summary>True when the run trained every step and evaluated the test set.</summary>
     public bool Completed => Failure is null;
+
+    /// <summary>
+    /// Names of the model's parameters ("conv1.weight", ...) in the order of
+    /// <see cref="ClipLab.Clipping.ClipStatistics.ParameterNormsBefore"/>; empty when not recorded.
+    /// </summary>
+    public IReadOnlyList<string> ParameterNames { get; init; } = [];
+
+    /// <summary>
+    /// The network's parameters as training left them: after the last update, or where the run
+    /// stopped. The tensors are the trained network's own, not copies. Empty when not recorded.
+    /// </summary>
+    public IReadOnlyList<Parameter> FinalParameters { get; init; } = [];
 
     /// <summary>Mean validation loss over the last <paramref name="count"/> points (fewer when fewer exist); NaN when there are none.</summary>
     public double MeanLastLoss(int count) => MeanLast(count, p => p.Loss);

@@ -1,4 +1,5 @@
 using ClipLab.Data;
+using ClipLab.Tests.TestSupport;
 
 namespace ClipLab.Tests.Data;
 
@@ -95,6 +96,48 @@ public sealed class DataDirectoryResolverTests
         var resolver = ResolverWith(("CLIPLAB_DATA", FromEnvironment));
 
         Assert.Throws<ArgumentException>(() => resolver.Resolve("  "));
+    }
+
+    [Fact]
+    public void Resolve_FashionSystemFolder_UsesIt()
+    {
+        using var system = new TemporaryDirectory();
+        foreach (MnistFile file in FashionMnistFiles.All)
+        {
+            File.WriteAllBytes(Path.Combine(system.Path, file.FileName), []);
+        }
+
+        var resolver = ResolverWith(("CLIPLAB_DATA", FromEnvironment), ("XDG_CACHE_HOME", XdgCache), ("HOME", Home));
+
+        DataDirectory directory = resolver.Resolve(null, DatasetDefinition.FashionMnist with { SystemDirectory = system.Path });
+
+        Assert.Equal(system.Path, directory.Path);
+        Assert.Equal(DataDirectorySource.SystemDirectory, directory.Source);
+        Assert.False(directory.IsCache);
+    }
+
+    [Fact]
+    public void Resolve_FashionIncompleteSystem_UsesCache()
+    {
+        using var system = new TemporaryDirectory();
+        File.WriteAllBytes(Path.Combine(system.Path, FashionMnistFiles.TrainImages.FileName), []);
+        var resolver = ResolverWith(("CLIPLAB_DATA", FromEnvironment), ("XDG_CACHE_HOME", XdgCache), ("HOME", Home));
+
+        DataDirectory directory = resolver.Resolve(null, DatasetDefinition.FashionMnist with { SystemDirectory = system.Path });
+
+        Assert.Equal(Path.Combine(XdgCache, "cliplab", "fashion-mnist"), directory.Path);
+        Assert.True(directory.IsCache);
+    }
+
+    [Fact]
+    public void Resolve_FashionWithOption_OptionWins()
+    {
+        var resolver = ResolverWith(("XDG_CACHE_HOME", XdgCache), ("HOME", Home));
+
+        DataDirectory directory = resolver.Resolve(FromOption, DatasetDefinition.FashionMnist);
+
+        Assert.Equal(FromOption, directory.Path);
+        Assert.Equal(DataDirectorySource.Option, directory.Source);
     }
 
     private static DataDirectoryResolver ResolverWith(params (string Name, string Value)[] variables)

@@ -1,0 +1,30 @@
+using ClipLab.Checkpoints;
+using ClipLab.Tensors;
+
+namespace ClipLab.Cli;
+
+/// <summary>Loads the --model checkpoint of `evaluate` and `predict` and prints what it is.</summary>
+internal static class ModelFile
+{
+    /// <summary>Returns the restored model, or null after printing why it could not be loaded.</summary>
+    public static CheckpointModel? Load(string path, int threads)
+    {
+        CheckpointModel model;
+        try
+        {
+            model = ModelCheckpoint.Load(path);
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            string reason = error is FileNotFoundException ? $"model file {Path.GetFullPath(path)} not found." : error.Message;
+            Console.Error.WriteLine($"error: {reason}");
+            Console.Error.WriteLine("Pass --model with a model.safetensors file from a run folder of 'cliplab compare'.");
+            return null;
+        }
+
+        model.Network.SetParallelism(new Parallelism(threads));
+        string variant = model.Metadata.TryGetValue("clip_method", out string? clipMethod) ? $", trained with clipping {clipMethod}" : "";
+        Console.Out.WriteLine($"Model: {Path.GetFullPath(path)} ({model.Dataset.DisplayName}{variant})");
+        return model;
+    }
+}
