@@ -11,18 +11,23 @@ namespace ClipLab.Cli;
 /// <summary>The `compare` command: trains one model per clipping variant with the same seed and data order, then writes the run folder.</summary>
 internal static class CompareCommand
 {
+    // Upper limits that keep memory bounded: per-step records cost about 200 bytes each.
+    private const int MaxSteps = 1_000_000;
+    private const int MaxBatchSize = 4096;
+    private const int MaxThreads = 256;
+
     public static Command Create()
     {
         var defaults = new ExperimentConfig();
         var data = new Option<string?>("--data") { Description = "Folder with the four MNIST IDX files (gzip or raw). Default: $CLIPLAB_DATA, else the cache folder, downloading into it when empty." };
         var output = new Option<string>("--out") { Description = "Folder in which the run folder is created.", DefaultValueFactory = _ => "runs" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation and data order.", DefaultValueFactory = _ => defaults.Seed };
-        var steps = new Option<int>("--steps") { Description = "Training iterations per variant.", DefaultValueFactory = _ => defaults.Steps };
-        var batchSize = new Option<int>("--batch-size") { Description = "Training images per iteration.", DefaultValueFactory = _ => defaults.BatchSize };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var evalEvery = new Option<int>("--eval-every") { Description = "Measure a validation batch after every N-th update (iterations 0, N, 2N, ...).", DefaultValueFactory = _ => defaults.EvalEvery };
-        var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per validation batch (at most 5000, the validation split).", DefaultValueFactory = _ => defaults.EvalBatchSize };
-        var clipValue = new Option<float>("--clip-value") { Description = "Limit L of the clipped variant, which clips every gradient component into [-L, L].", DefaultValueFactory = _ => 0.001f };
+        var seed = NumberOptions.Seed("--seed", "Seed of initialisation and data order.", defaults.Seed);
+        var steps = NumberOptions.Int("--steps", "Training iterations per variant.", defaults.Steps, 1, MaxSteps);
+        var batchSize = NumberOptions.Int("--batch-size", $"Training images per iteration (at most {MaxBatchSize}: training memory grows by about 0.5 MB per image).", defaults.BatchSize, 1, MaxBatchSize);
+        var learningRate = NumberOptions.Positive("--lr", "Adam learning rate.", defaults.LearningRate);
+        var evalEvery = NumberOptions.Int("--eval-every", "Measure a validation batch after every N-th update (iterations 0, N, 2N, ...).", defaults.EvalEvery, 1, MaxSteps);
+        var evalBatchSize = NumberOptions.Int("--eval-batch-size", "Images per validation batch (at most 5000, the validation split).", defaults.EvalBatchSize, 1, 5000);
+        var clipValue = NumberOptions.Positive("--clip-value", "Limit L of the clipped variant, which clips every gradient component into [-L, L].", 0.001, asFloat: true);
         var variants = new Option<string[]>("--variants")
         {
             Description = "Clipping methods to compare, replacing the default pair 'none value:L'. Methods:\n  " + string.Join("\n  ", ClipMethod.Descriptions),
@@ -36,10 +41,11 @@ internal static class CompareCommand
                 + "skip (leave weights and Adam state unchanged and go on) or propagate (clip and update anyway, as PyTorch does).",
             DefaultValueFactory = _ => "stop",
         };
-        var threads = new Option<int>("--threads") { Description = "Worker threads; results are bitwise the same for any count.", DefaultValueFactory = _ => defaults.Threads };
+        var threads = NumberOptions.Int("--threads", $"Worker threads (at most {MaxThreads}); results are bitwise the same for any count.", defaults.Threads, 1, MaxThreads);
         Option<string> dataset = DatasetOption.Create();
         var tensorBoard = new Option<string?>("--tensorboard")
         {
+            HelpName = "DIR",
             Description = "Also write TensorBoard event files: DIR/RUN/VARIANT/events.out.tfevents.*, with per-step training loss, gradient norms and clipped share, and the validation and test loss and accuracy.",
         };
 
@@ -56,20 +62,21 @@ internal static class CompareCommand
                 var config = new ExperimentConfig
                 {
                     Seed = parsed.GetValue(seed),
-                    Steps = RequirePositive(parsed.GetValue(steps), "--steps"),
-                    BatchSize = RequirePositive(parsed.GetValue(batchSize), "--batch-size"),
-                    LearningRate = RequirePositiveFinite(parsed.GetValue(learningRate), "--lr"),
-                    EvalEvery = RequirePositive(parsed.GetValue(evalEvery), "--eval-every"),
-                    EvalBatchSize = RequireAtMost(RequirePositive(parsed.GetValue(evalBatchSize), "--eval-batch-size"), 5000, "--eval-batch-size", "the validation split holds 5000 images"),
+                    Steps = parsed.GetValue(steps),
+                    BatchSize = parsed.GetValue(batchSize),
+                    LearningRate = parsed.GetValue(learningRate),
+                    EvalEvery = parsed.GetValue(evalEvery),
+                    EvalBatchSize = parsed.GetValue(evalBatchSize),
                     EpsilonPlacement = parsed.GetValue(epsilon),
                     NonFinitePolicy = ParseNonFinitePolicy(parsed.GetValue(nonFinite)),
-                    Threads = RequirePositive(parsed.GetValue(threads), "--threads"),
+                    Threads = parsed.GetValue(threads),
                     Dataset = DatasetOption.Parse(parsed.GetValue(dataset)).Kind,
                 };
-                RequireAtMost(config.BatchSize, 55000, "--batch-size", "the training split holds 55000 images");
+                string? dataDirectory = RequireNotBlank(parsed.GetValue(data), "--data");
+                string outputDirectory = RequireNotBlank(parsed.GetValue(output), "--out")!;
                 IReadOnlyList<IGradientClipper> clippers = ParseVariants(
-                    parsed.GetValue(variants), parsed.GetValue(clipValue), parsed.GetResult(clipValue) is { Implicit: false });
-                request = new CompareRequest(config, clippers, parsed.GetValue(data), parsed.GetValue(output)!)
+                    parsed.GetValue(variants), (float)parsed.GetValue(clipValue), parsed.GetResult(clipValue) is { Implicit: false });
+                request = new CompareRequest(config, clippers, dataDirectory, outputDirectory)
                 {
                     TensorBoardDirectory = parsed.GetValue(tensorBoard),
                 };
@@ -147,17 +154,13 @@ internal static class CompareCommand
         _ => throw new UsageException($"--non-finite must be stop, skip or propagate, got '{value}'."),
     };
 
-    private static int RequirePositive(int value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be at least 1, got {value}.");
+    /// <summary>Returns <paramref name="value"/>, or throws when the option was given as an empty or blank string.</summary>
+    private static string? RequireNotBlank(string? value, string option) =>
+        value is not null && string.IsNullOrWhiteSpace(value)
+            ? throw new UsageException($"{option} needs a folder path, got an empty value.")
+            : value;
 
-    private static double RequirePositiveFinite(double value, string option) =>
-        value > 0 && double.IsFinite(value)
-            ? value
-            : throw new UsageException($"{option} must be a positive finite number, got {value.ToString(CultureInfo.InvariantCulture)}.");
-
-    private static int RequireAtMost(int value, int max, string option, string reason) =>
-        value <= max ? value : throw new UsageException($"{option} must be at most {max} because {reason}, got {value}.");
-
-    // ArgumentException appends " (Parameter 'x')" and the actual value on extra lines.
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    // ArgumentException appends " (Parameter 'x')" to the first line and the actual value on the next.
+    private static string FirstLine(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message.Split('\n')[0], @"\s*\(Parameter '[^']*'\)$", "").Trim();
 }

@@ -49,6 +49,11 @@ internal static class CompareRunner
                 return ExitCodes.RuntimeFailure;
             }
 
+            if (!FitsData(request.Config, data))
+            {
+                return ExitCodes.InvalidUsage;
+            }
+
             Trainer.Validate(request.Config, data);
             RunFolder run = RunFolder.Create(request.OutputDirectory, "compare");
             Console.Out.WriteLine($"Run folder: {run.FullPath}");
@@ -181,4 +186,22 @@ internal static class CompareRunner
 
     private static string Format(double? value) =>
         value is double v && double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>Checks the batch sizes against the loaded splits, naming the options; prints and returns false when one is too large.</summary>
+    private static bool FitsData(ExperimentConfig config, MnistDataset data)
+    {
+        if (config.BatchSize > data.Train.Count)
+        {
+            Console.Error.WriteLine($"error: --batch-size {config.BatchSize} exceeds the {data.Train.Count} training images.");
+            return false;
+        }
+
+        if (config.EvalBatchSize > data.Validation.Count)
+        {
+            Console.Error.WriteLine($"error: --eval-batch-size {config.EvalBatchSize} exceeds the {data.Validation.Count} validation images.");
+            return false;
+        }
+
+        return true;
+    }
 }

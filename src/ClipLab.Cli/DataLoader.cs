@@ -12,7 +12,18 @@ internal static class DataLoader
     /// <summary>Returns the loaded data set <paramref name="dataset"/>, or null after printing why it could not be loaded.</summary>
     public static MnistDataset? Load(string? optionDirectory, DatasetDefinition dataset, CancellationToken cancellationToken)
     {
-        DataDirectory directory = new DataDirectoryResolver().Resolve(optionDirectory, dataset);
+        DataDirectory directory;
+        try
+        {
+            directory = new DataDirectoryResolver().Resolve(optionDirectory, dataset);
+        }
+        catch (InvalidOperationException error)
+        {
+            // no cache folder can be derived, for example for a user without a home folder
+            Console.Error.WriteLine($"error: {error.Message}");
+            return null;
+        }
+
         Console.Out.WriteLine($"Data: {dataset.DisplayName} in {directory.Path} (from the {directory.Description})");
 
         if (directory.IsCache && dataset.Files.Any(file => MnistFiles.Find(directory.Path, file) is null))

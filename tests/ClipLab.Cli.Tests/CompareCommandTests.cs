@@ -52,6 +52,12 @@ public sealed class CompareCommandTests
     [InlineData("--clip-value", "-1")]
     [InlineData("--threads", "0")]
     [InlineData("--steps", "many")]
+    [InlineData("--lr", "0,01")]
+    [InlineData("--clip-value", "0,001")]
+    [InlineData("--clip-value", "1e-50")]
+    [InlineData("--batch-size", "55000")]
+    [InlineData("--seed", "-1")]
+    [InlineData("--threads", "100000")]
     [InlineData("--non-finite", "maybe")]
     public void Compare_InvalidOption_ExitsTwoNamingOption(string option, string value)
     {
@@ -188,5 +194,17 @@ public sealed class CompareCommandTests
         Assert.Contains(empty.Path, result.StandardError);
         Assert.Contains("train-images-idx3-ubyte", result.StandardError);
         Assert.Contains("CLIPLAB_DATA", result.StandardError);
+    }
+
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("--data")]
+    public void Compare_EmptyFolderOption_ExitsTwoNamingOption(string option)
+    {
+        CliProcess.Result result = CliProcess.Run(QuickTimeout, "compare", option, "");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError);
     }
 }

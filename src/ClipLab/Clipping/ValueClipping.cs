@@ -6,15 +6,18 @@ namespace ClipLab.Clipping;
 /// <remarks>
 /// g = min(max(g, min), max) per component, as torch.nn.utils.clip_grad_value_ (symmetric
 /// limits only) and tf.clip_by_value do. NaN components stay NaN. Unlike both, min above max
-/// is rejected instead of returning all min or all max, and a symmetric limit of zero or below
-/// is rejected instead of setting every component to the limit.
+/// is rejected instead of returning all min or all max, and so is a range that does not have
+/// zero strictly inside it (such as [0, 0] or [0.5, 1]), which would replace gradients instead of
+/// limiting them.
 /// </remarks>
 public sealed class ValueClipping : IGradientClipper
 {
     /// <summary>Creates a clipper for [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    /// <param name="min">Lower limit, a finite number.</param>
-    /// <param name="max">Upper limit, a finite number not below <paramref name="min"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is NaN or infinite, or <paramref name="min"/> exceeds <paramref name="max"/>.</exception>
+    /// <param name="min">Lower limit, a negative finite number.</param>
+    /// <param name="max">Upper limit, a positive finite number not below <paramref name="min"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A limit is NaN or infinite, <paramref name="min"/> exceeds <paramref name="max"/>, or zero is not strictly between them.
+    /// </exception>
     public ValueClipping(float min, float max)
     {
         if (!float.IsFinite(min))
@@ -33,6 +36,16 @@ public sealed class ValueClipping : IGradientClipper
                 nameof(min),
                 min,
                 $"The lower clipping limit {GradientScaling.Format(min)} is above the upper limit {GradientScaling.Format(max)}; swap them.");
+        }
+
+        // a range without zero would push zero gradients away from zero, and an empty one
+        // replaces every gradient by a constant: neither is clipping
+        if (!(min < 0 && max > 0))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(min),
+                min,
+                $"The clipping range [{GradientScaling.Format(min)}, {GradientScaling.Format(max)}] must have a negative lower and a positive upper limit, so that zero lies inside it.");
         }
 
         Min = min;

@@ -72,6 +72,7 @@ public static class Trainer
         var validation = new List<ValidationPoint>(config.ValidationPointCount);
         var steps = new List<StepRecord>(config.Steps);
         string? failure = null;
+        string? validationDivergence = null;
 
         for (int iteration = 0; iteration < config.Steps; iteration++)
         {
@@ -109,8 +110,18 @@ public static class Trainer
                 var point = new ValidationPoint(iteration, validationLoss, accuracy);
                 validation.Add(point);
                 observer?.OnValidation(point);
+
+                // Finite gradients can still move the weights to where the loss overflows. The next
+                // step then stops on its own loss and gradients, which names the parameter; this
+                // message is for a run that has no next step.
+                if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(validationLoss))
+                {
+                    validationDivergence ??= $"Diverged at iteration {iteration}: validation loss is {validationLoss} after the update";
+                }
             }
         }
+
+        failure ??= validationDivergence;
 
         // the whole test split, only for a run that trained every step
         double testLoss = double.NaN;
@@ -118,6 +129,10 @@ public static class Trainer
         if (failure is null)
         {
             (testLoss, testAccuracy) = Evaluator.Evaluate(network, data.Test);
+            if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(testLoss))
+            {
+                failure = $"Diverged after the last update: test loss is {testLoss}";
+            }
         }
 
         return new VariantResult(name, clipper.Spec, validation, steps, testLoss, testAccuracy, stopwatch.Elapsed, failure)

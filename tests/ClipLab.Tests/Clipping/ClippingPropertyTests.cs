@@ -93,11 +93,12 @@ public sealed class ClippingPropertyTests
     [Fact]
     public void ValueClipping_RandomGradients_EveryComponentWithinLimits()
     {
-        Gen.Select(GenGradients, Gen.Double[-1, 1], Gen.Double[0, 1]).Sample((gradients, lowFraction, width) =>
+        Gen.Select(GenGradients, Gen.Double[0.01, 1], Gen.Double[0.01, 1]).Sample((gradients, lowFraction, highFraction) =>
         {
-            float scale = MathF.Abs(gradients[0][0]) + float.Epsilon;
-            float min = (float)(lowFraction * scale);
-            float max = (float)(min + width * scale);
+            // zero must lie strictly inside the range, so min is negative and max positive
+            float scale = MathF.Abs(gradients[0][0]) + 1e-3f;
+            float min = (float)(-lowFraction * scale);
+            float max = (float)(highFraction * scale);
             Parameter[] parameters = ToParameters(gradients);
 
             new ValueClipping(min, max).Clip(parameters);

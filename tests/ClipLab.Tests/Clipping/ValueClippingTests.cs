@@ -43,6 +43,18 @@ public sealed class ValueClippingTests
     }
 
     [Theory]
+    [InlineData(0f, 0f)]
+    [InlineData(0.5f, 1f)]
+    [InlineData(-1f, -0.5f)]
+    [InlineData(0f, 1f)]
+    public void Constructor_RangeWithoutZeroInside_ThrowsWithRange(float min, float max)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ValueClipping(min, max));
+
+        Assert.Contains($"[{min.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}]", error.Message);
+    }
+
+    [Theory]
     [InlineData(0f)]
     [InlineData(-0.001f)]
     [InlineData(float.NaN)]
