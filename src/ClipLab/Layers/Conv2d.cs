@@ -55,6 +55,9 @@ public sealed class Conv2d : Layer
         Bias = new Parameter($"{name}.bias", new Tensor(outChannels));
     }
 
+    /// <summary>Items unfolded and multiplied together: enough columns to keep the product kernel busy, few enough that a group's buffers stay in the L2 cache.</summary>
+    private const int GroupSize = 8;
+
     public int InChannels { get; }
 
     public int OutChannels { get; }
@@ -64,6 +67,9 @@ public sealed class Conv2d : Layer
     public int Stride { get; }
 
     public int Padding { get; }
+
+    /// <summary>Rows of the unfolded input, IC * KH * KW.</summary>
+    private int Rows => InChannels * KernelSize * KernelSize;
 
     /// <summary>Weights [OC, IC, KH, KW].</summary>
     public Parameter Weight { get; }
@@ -100,29 +106,36 @@ public sealed class Conv2d : Layer
         int outHeight = OutputSize(input.Dim(2));
         int outWidth = OutputSize(input.Dim(3));
         int positions = outHeight * outWidth;
-        int columnCount = batchSize * positions;
         int rows = InChannels * KernelSize * KernelSize;
         _input = input;
 
-        // unfold: cols [IC * KH * KW, N * P]
-        float[] columns = Scratch.Ensure(ref _columns, rows * columnCount);
-        Parallelism.For(batchSize, (Layer: this, input, outHeight, outWidth, columns, columnCount), static (n, s) =>
-            s.Layer.Unfold(s.input, n, s.outHeight, s.outWidth, s.columns, s.columnCount));
-
-        // one product for the whole batch: Y [OC, N * P] = W [OC, IC * KH * KW] cols
-        float[] product = Scratch.Ensure(ref _product, OutChannels * columnCount);
-        MatMul.Multiply(Weight.Value.Data, columns, product, OutChannels, rows, columnCount, accumulate: false, Parallelism);
-
-        // reorder to [N, OC, P] and add the bias
+        // cols holds every group's unfolded block, [IC * KH * KW, G * P] each, for the backward pass
+        float[] columns = Scratch.Ensure(ref _columns, rows * batchSize * positions);
+        float[] product = Scratch.Ensure(ref _product, OutChannels * Math.Min(batchSize, GroupSize) * positions);
         Tensor output = _outputs.Get(batchSize, OutChannels, outHeight, outWidth);
         ReadOnlySpan<float> bias = Bias.Value.Span;
-        for (int n = 0; n < batchSize; n++)
+        for (int first = 0; first < batchSize; first += GroupSize)
         {
-            for (int oc = 0; oc < OutChannels; oc++)
+            int count = Math.Min(GroupSize, batchSize - first);
+            int columnCount = count * positions;
+            int blockStart = rows * first * positions;
+
+            // unfold the group's items into its block of cols
+            Parallelism.For(count, (Layer: this, input, first, outHeight, outWidth, columns, blockStart, columnCount), static (i, s) =>
+                s.Layer.Unfold(s.input, s.first + i, i, s.outHeight, s.outWidth, s.columns.AsSpan(s.blockStart, s.columnCount * s.Layer.Rows), s.columnCount));
+
+            // Y_g [OC, G * P] = W [OC, IC * KH * KW] cols_g
+            MatMul.Multiply(Weight.Value.Data, columns, blockStart, product, OutChannels, rows, columnCount, Parallelism);
+
+            // reorder to [N, OC, P] and add the bias
+            for (int i = 0; i < count; i++)
             {
-                ReadOnlySpan<float> source = product.AsSpan(oc * columnCount + n * positions, positions);
-                Span<float> target = output.Span.Slice((n * OutChannels + oc) * positions, positions);
-                TensorPrimitives.Add(source, bias[oc], target);
+                for (int oc = 0; oc < OutChannels; oc++)
+                {
+                    ReadOnlySpan<float> source = product.AsSpan(oc * columnCount + i * positions, positions);
+                    Span<float> target = output.Span.Slice(((first + i) * OutChannels + oc) * positions, positions);
+                    TensorPrimitives.Add(source, bias[oc], target);
+                }
             }
         }
 
@@ -130,17 +143,13 @@ public sealed class Conv2d : Layer
     }
 
     /// <summary>Output gradient [N, OC, OH, OW] -> input gradient [N, IC, H, W].</summary>
-    public override Tensor Backward(Tensor outputGrad)
-    {
-        float[] outputGradColumns = AccumulateParameterGradients(outputGrad);
-        return ComputeInputGrad(outputGradColumns);
-    }
+    public override Tensor Backward(Tensor outputGrad) => BackwardCore(outputGrad, computeInputGrad: true)!;
 
     /// <summary>Accumulates the weight and bias gradients without computing the input gradient.</summary>
-    public override void BackwardParameters(Tensor outputGrad) => AccumulateParameterGradients(outputGrad);
+    public override void BackwardParameters(Tensor outputGrad) => BackwardCore(outputGrad, computeInputGrad: false);
 
-    /// <summary>Adds dW and dB for <paramref name="outputGrad"/> and returns dY reordered to [OC, N * P].</summary>
-    private float[] AccumulateParameterGradients(Tensor outputGrad)
+    /// <summary>Adds dW and dB for <paramref name="outputGrad"/> group by group, and returns dX when asked.</summary>
+    private Tensor? BackwardCore(Tensor outputGrad, bool computeInputGrad)
     {
         Tensor input = RequireForward(_input);
         int batchSize = input.Dim(0);
@@ -148,57 +157,56 @@ public sealed class Conv2d : Layer
         int outWidth = OutputSize(input.Dim(3));
         RequireShape(outputGrad, [batchSize, OutChannels, outHeight, outWidth], nameof(outputGrad));
         int positions = outHeight * outWidth;
-        int columnCount = batchSize * positions;
         int rows = InChannels * KernelSize * KernelSize;
-
-        // reorder dY to [OC, N * P], reusing the forward product buffer
+        int groupColumns = Math.Min(batchSize, GroupSize) * positions;
         float[] outputGradColumns = _product!;
-        for (int n = 0; n < batchSize; n++)
+        float[] columnGrads = Scratch.Ensure(ref _columnGrads, rows * groupColumns);
+        float[] weightTransposed = Scratch.Ensure(ref _weightTransposed, rows * OutChannels);
+        MatMul.Transpose(Weight.Value.Span, weightTransposed, OutChannels, rows);
+        Tensor? inputGrad = computeInputGrad ? _inputGrads.Get(input.Shape) : null;
+        Span<float> biasGrad = Bias.Grad.Span;
+
+        for (int first = 0; first < batchSize; first += GroupSize)
         {
+            int count = Math.Min(GroupSize, batchSize - first);
+            int columnCount = count * positions;
+            int blockStart = rows * first * positions;
+
+            // reorder the group's dY to [OC, G * P], reusing the forward product buffer
+            for (int i = 0; i < count; i++)
+            {
+                for (int oc = 0; oc < OutChannels; oc++)
+                {
+                    outputGrad.Span.Slice(((first + i) * OutChannels + oc) * positions, positions)
+                        .CopyTo(outputGradColumns.AsSpan(oc * columnCount + i * positions, positions));
+                }
+            }
+
+            // bias gradient: dB[oc] += sum over the group's items and positions of dY
             for (int oc = 0; oc < OutChannels; oc++)
             {
-                outputGrad.Span.Slice((n * OutChannels + oc) * positions, positions)
-                    .CopyTo(outputGradColumns.AsSpan(oc * columnCount + n * positions, positions));
+                biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
+            }
+
+            // weight gradient: dW [OC, IC * KH * KW] += dY_g cols_g^T, one dot product per weight
+            MatMul.MultiplyTransposed(outputGradColumns, _columns!, blockStart, Weight.Grad.Data, OutChannels, columnCount, rows, Parallelism);
+
+            if (inputGrad is not null)
+            {
+                // dcols_g [IC * KH * KW, G * P] = W^T dY_g, folded back onto the group's items
+                MatMul.Multiply(weightTransposed, outputGradColumns, 0, columnGrads, rows, OutChannels, columnCount, Parallelism);
+                Parallelism.For(count, (Layer: this, columnGrads, inputGrad, first, outHeight, outWidth, columnCount), static (i, s) =>
+                    s.Layer.Fold(s.columnGrads, s.inputGrad, s.first + i, i, s.outHeight, s.outWidth, s.columnCount));
             }
         }
 
-        // bias gradient: dB[oc] += sum over n and p of dY
-        Span<float> biasGrad = Bias.Grad.Span;
-        for (int oc = 0; oc < OutChannels; oc++)
-        {
-            biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
-        }
-
-        // weight gradient: dW [OC, IC * KH * KW] += dY [OC, N * P] cols^T, one dot product per weight
-        MatMul.MultiplyTransposed(outputGradColumns, _columns!, Weight.Grad.Data, OutChannels, columnCount, rows, accumulate: true, Parallelism);
         Weight.MarkGradWritten();
         Bias.MarkGradWritten();
-        return outputGradColumns;
-    }
-
-    private Tensor ComputeInputGrad(float[] outputGradColumns)
-    {
-        Tensor input = _input!;
-        int batchSize = input.Dim(0);
-        int outHeight = OutputSize(input.Dim(2));
-        int outWidth = OutputSize(input.Dim(3));
-        int columnCount = batchSize * outHeight * outWidth;
-        int rows = InChannels * KernelSize * KernelSize;
-
-        // column gradient: dcols [IC * KH * KW, N * P] = W^T dY
-        float[] weightTransposed = Scratch.Ensure(ref _weightTransposed, rows * OutChannels);
-        MatMul.Transpose(Weight.Value.Span, weightTransposed, OutChannels, rows);
-        float[] columnGrads = Scratch.Ensure(ref _columnGrads, rows * columnCount);
-        MatMul.Multiply(weightTransposed, outputGradColumns, columnGrads, rows, OutChannels, columnCount, accumulate: false, Parallelism);
-
-        // fold: dX [N, IC, H, W], each item from its own columns
-        Tensor inputGrad = _inputGrads.Get(input.Shape);
-        Parallelism.For(batchSize, (Layer: this, columnGrads, inputGrad, outHeight, outWidth, columnCount), static (n, s) =>
-            s.Layer.Fold(s.columnGrads, s.inputGrad, n, s.outHeight, s.outWidth, s.columnCount));
         return inputGrad;
     }
 
-    private void Unfold(Tensor input, int n, int outHeight, int outWidth, float[] columns, int columnCount)
+    /// <summary>Writes item <paramref name="n"/> as column block <paramref name="local"/> of a group's cols [IC * KH * KW, columnCount].</summary>
+    private void Unfold(Tensor input, int n, int local, int outHeight, int outWidth, Span<float> columns, int columnCount)
     {
         int height = input.Dim(2);
         int width = input.Dim(3);
@@ -212,7 +220,7 @@ public sealed class Conv2d : Layer
                 for (int kw = 0; kw < KernelSize; kw++)
                 {
                     int kk = (ic * KernelSize + kh) * KernelSize + kw;
-                    Span<float> row = all.Slice(kk * columnCount + n * positions, positions);
+                    Span<float> row = all.Slice(kk * columnCount + local * positions, positions);
                     if (Stride == 1 && Padding == 0)
                     {
                         // every output row reads one contiguous run of the input row
@@ -253,7 +261,8 @@ public sealed class Conv2d : Layer
         }
     }
 
-    private void Fold(float[] columnGrads, Tensor inputGrad, int n, int outHeight, int outWidth, int columnCount)
+    /// <summary>Adds column block <paramref name="local"/> of a group's dcols onto item <paramref name="n"/> of dX.</summary>
+    private void Fold(float[] columnGrads, Tensor inputGrad, int n, int local, int outHeight, int outWidth, int columnCount)
     {
         int height = inputGrad.Dim(2);
         int width = inputGrad.Dim(3);
@@ -267,7 +276,7 @@ public sealed class Conv2d : Layer
                 for (int kw = 0; kw < KernelSize; kw++)
                 {
                     int kk = (ic * KernelSize + kh) * KernelSize + kw;
-                    ReadOnlySpan<float> row = columnGrads.AsSpan(kk * columnCount + n * positions, positions);
+                    ReadOnlySpan<float> row = columnGrads.AsSpan(kk * columnCount + local * positions, positions);
                     if (Stride == 1 && Padding == 0)
                     {
                         for (int oh = 0; oh < outHeight; oh++)

@@ -10,7 +10,7 @@ namespace ClipLab.Tensors;
 
 /// <summary>Single-precision matrix products on row-major spans.</summary>
 /// <remarks>
-/// In <see cref="Multiply"/> and <see cref="MultiplyStrided"/> every element of C is one chain
+/// In the Multiply methods and <see cref="MultiplyStrided"/> every element of C is one chain
 /// of fused multiply-adds over k in ascending order, started from 0 (or from C's old value when
 /// accumulating). Vector tiles of any width, scalar tails and any split over threads therefore
 /// give the same bits.
@@ -25,11 +25,19 @@ internal static class MatMul
 
     /// <summary>C = A B, or C += A B when <paramref name="accumulate"/> is set, for contiguous matrices.</summary>
     public static void Multiply(
-        float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism)
+        float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism) =>
+        Multiply(a, b, 0, c, m, k, n, parallelism, accumulate);
+
+    /// <summary>
+    /// C = A B, or C += A B when <paramref name="accumulate"/> is set, for contiguous matrices,
+    /// with B starting at <paramref name="bOffset"/> in <paramref name="b"/>.
+    /// </summary>
+    public static void Multiply(
+        float[] a, float[] b, int bOffset, float[] c, int m, int k, int n, Parallelism parallelism, bool accumulate = false)
     {
         if ((long)m * k * n < ParallelThreshold || parallelism.MaxThreads == 1)
         {
-            MultiplyStrided(a, b, n, c, n, m, k, n, accumulate);
+            MultiplyStrided(a, b.AsSpan(bOffset), n, c, n, m, k, n, accumulate);
             return;
         }
 
@@ -38,11 +46,11 @@ internal static class MatMul
         int blockCount = Math.Min(4 * parallelism.MaxThreads, tiles);
         int blockWidth = (tiles + blockCount - 1) / blockCount * TileColumns;
         int blocks = (n + blockWidth - 1) / blockWidth;
-        parallelism.For(blocks, (a, b, c, m, k, n, accumulate, blockWidth), static (block, s) =>
+        parallelism.For(blocks, (a, b, bOffset, c, m, k, n, accumulate, blockWidth), static (block, s) =>
         {
             int start = block * s.blockWidth;
             int width = Math.Min(s.n, start + s.blockWidth) - start;
-            MultiplyStrided(s.a, s.b.AsSpan(start), s.n, s.c.AsSpan(start), s.n, s.m, s.k, width, s.accumulate);
+            MultiplyStrided(s.a, s.b.AsSpan(s.bOffset + start), s.n, s.c.AsSpan(start), s.n, s.m, s.k, width, s.accumulate);
         });
     }
 
@@ -109,21 +117,29 @@ internal static class MatMul
     /// order depends only on k, so the split over threads does not change any bit.
     /// </remarks>
     public static void MultiplyTransposed(
-        float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism)
+        float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism) =>
+        MultiplyTransposed(a, b, 0, c, m, k, n, parallelism, accumulate);
+
+    /// <summary>
+    /// C = A B^T, or C += A B^T when <paramref name="accumulate"/> is set (the default here), with
+    /// B starting at <paramref name="bOffset"/> in <paramref name="b"/>.
+    /// </summary>
+    public static void MultiplyTransposed(
+        float[] a, float[] b, int bOffset, float[] c, int m, int k, int n, Parallelism parallelism, bool accumulate = true)
     {
         int elements = m * n;
         if ((long)elements * k < ParallelThreshold || parallelism.MaxThreads == 1)
         {
-            DotRange(a, b, c, k, n, 0, elements, accumulate);
+            DotRange(a, b, bOffset, c, k, n, 0, elements, accumulate);
             return;
         }
 
         int blocks = Math.Min(elements, 4 * parallelism.MaxThreads);
         int blockSize = (elements + blocks - 1) / blocks;
-        parallelism.For(blocks, (a, b, c, k, n, elements, accumulate, blockSize), static (block, s) =>
+        parallelism.For(blocks, (a, b, bOffset, c, k, n, elements, accumulate, blockSize), static (block, s) =>
         {
             int start = block * s.blockSize;
-            DotRange(s.a, s.b, s.c, s.k, s.n, start, Math.Min(s.elements, start + s.blockSize), s.accumulate);
+            DotRange(s.a, s.b, s.bOffset, s.c, s.k, s.n, start, Math.Min(s.elements, start + s.blockSize), s.accumulate);
         });
     }
 
@@ -140,13 +156,13 @@ internal static class MatMul
         }
     }
 
-    private static void DotRange(float[] a, float[] b, float[] c, int k, int n, int start, int end, bool accumulate)
+    private static void DotRange(float[] a, float[] b, int bOffset, float[] c, int k, int n, int start, int end, bool accumulate)
     {
         for (int index = start; index < end; index++)
         {
             int i = index / n;
             int j = index - i * n;
-            float dot = TensorPrimitives.Dot(a.AsSpan(i * k, k), b.AsSpan(j * k, k));
+            float dot = TensorPrimitives.Dot(a.AsSpan(i * k, k), b.AsSpan(bOffset + j * k, k));
             c[index] = accumulate ? c[index] + dot : dot;
         }
     }
