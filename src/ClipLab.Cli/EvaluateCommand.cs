@@ -22,13 +22,14 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model file written by 'cliplab compare': RUN/VARIANT/model.safetensors.", Required = true };
+        var model = new Option<string>("--model") { HelpName = "FILE", Description = "Model file written by 'cliplab compare': RUN/VARIANT/model.safetensors.", Required = true };
         var data = new Option<string?>("--data")
         {
+            HelpName = "DIR",
             Description = "Folder with the four IDX files of the data set the model was trained on (recorded in the model file). "
                 + "Default for MNIST: $CLIPLAB_DATA, else the cache folder; for Fashion-MNIST: /usr/share/datasets/fashion-mnist, else the cache folder.",
         };
-        var output = new Option<string?>("--out") { Description = $"Folder for {ChartName}.png, {ChartName}.svg and {JsonName}. Default: the model file's folder." };
+        var output = new Option<string?>("--out") { HelpName = "DIR", Description = $"Folder for {ChartName}.png, {ChartName}.svg and {JsonName}. Default: the model file's folder." };
         var threads = new Option<int>("--threads") { Description = "Worker threads; results are bitwise the same for any count.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var command = new Command("evaluate", "Measure a saved model on the test set: loss, accuracy and confusion matrix, printed and saved as a chart.")

@@ -12,14 +12,14 @@ internal static class PredictCommand
 {
     private const string ImageDescription =
         "PNG or JPEG files of any size, each showing one digit (MNIST) or one article (Fashion-MNIST) on a plain background. "
-        + "Each is converted the way the training images were made: to grey levels (transparent pixels count as white), "
-        + "inverted when the background (the median of the border pixels) is light, so both a dark digit on white paper and a white digit on black work, "
-        + "cropped to the ink, scaled to 20 pixels on the longer side and centred by centre of mass in 28 x 28 pixels for MNIST "
-        + "(28 pixels and centred by the bounding box for Fashion-MNIST), then padded to 32 x 32.";
+        + "Each is converted the way the training images were made. Colour becomes grey, and transparent pixels count as white. "
+        + "An image whose border is light is inverted, so a dark digit on white paper works as well as a white digit on black. "
+        + "The image is cropped to the ink, scaled to 20 pixels on the longer side and centred by centre of mass in 28 x 28 pixels "
+        + "(for Fashion-MNIST: 28 pixels, centred by the bounding box), then padded to 32 x 32.";
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model file written by 'cliplab compare': RUN/VARIANT/model.safetensors.", Required = true };
+        var model = new Option<string>("--model") { HelpName = "FILE", Description = "Model file written by 'cliplab compare': RUN/VARIANT/model.safetensors.", Required = true };
         var images = new Argument<string[]>("IMAGE") { Description = ImageDescription, Arity = ArgumentArity.OneOrMore };
         var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => 1 };
 

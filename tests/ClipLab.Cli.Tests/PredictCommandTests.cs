@@ -98,7 +98,7 @@ public sealed class PredictCommandTests(TrainedModelFixture model) : IClassFixtu
         CliProcess.Result result = CliProcess.Run(Timeout, "predict", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("inverted when the background", result.StandardOutput);
+        Assert.Contains("whose border is light is inverted", result.StandardOutput);
         Assert.Contains("PNG or JPEG", result.StandardOutput);
     }
 

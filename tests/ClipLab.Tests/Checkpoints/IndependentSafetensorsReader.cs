@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace ClipLab.Tests.Checkpoints;
@@ -40,8 +39,7 @@ internal static class IndependentSafetensorsReader
         }
     }
 
-    private static string ScriptPath([CallerFilePath] string sourcePath = "") =>
-        Path.Combine(Path.GetDirectoryName(sourcePath)!, "read_safetensors.py");
+    private static string ScriptPath() => Path.Combine(AppContext.BaseDirectory, "Checkpoints", "read_safetensors.py");
 
     private static (int ExitCode, string Output, string Error) Run(params string[] arguments)
     {
