@@ -69,7 +69,7 @@ def generator_metadata(command):
 
 def command_line(argv):
     """Return the command that ran the generator, as a shell would quote it."""
-    return "tools/reference/generate.sh " + " ".join(shlex.quote(argument) for argument in argv)
+    return " ".join(["tools/reference/generate.sh", *(shlex.quote(argument) for argument in argv)])
 
 
 def write_fixture(directory, name, command, payload):

@@ -20,4 +20,6 @@ if ! "$python" -c "import torch, numpy, scipy" >/dev/null 2>&1; then
 fi
 
 cd "$script_dir"
+# keep __pycache__ out of the source tree
+export PYTHONDONTWRITEBYTECODE=1
 exec "$python" generate_fixtures.py "$@"
