@@ -52,7 +52,8 @@ internal static class ScalingRunner
     {
         Sequential network = LeNet5.Create(new Rng(1));
         network.SetParallelism(parallelism);
-        var images = new Tensor(data.Test.Images.AsSpan(0, batchSize * DataSplit.ImageLength).ToArray(), batchSize, 1, LeNet5.ImageSize, LeNet5.ImageSize);
+        var images = new Tensor(batchSize, 1, LeNet5.ImageSize, LeNet5.ImageSize);
+        data.Test.CopyImages(0, batchSize, images.Span);
         return ImagesPerSecond(20, batchSize, () => network.Forward(images));
     }
 

@@ -111,7 +111,7 @@ public sealed class BatchSampler
         for (int n = 0; n < batchSize; n++)
         {
             int index = labels[n];
-            _split.Image(index).CopyTo(destination.Slice(n * DataSplit.ImageLength, DataSplit.ImageLength));
+            _split.CopyImages(index, 1, destination.Slice(n * DataSplit.ImageLength, DataSplit.ImageLength));
             labels[n] = _split.Labels[index];
         }
     }

@@ -32,23 +32,27 @@ public sealed class DataSplit
     // value / 255 for each byte value, so scaling a pixel is one lookup with the same result as the division.
     private static readonly float[] ScaledPixelValues = CreateScaledPixelValues();
 
-    /// <summary>Creates a split over existing arrays, which it keeps without copying.</summary>
-    /// <param name="images">Padded images, shape [N, 1, 32, 32] row-major, where N is the length of <paramref name="labels"/>.</param>
+    private readonly ReadOnlyMemory<byte> _pixels;
+
+    /// <summary>Creates a split over existing source pixels and labels, which it keeps without copying.</summary>
+    /// <param name="pixels">
+    /// Source images of <see cref="SourceImageSize"/> x <see cref="SourceImageSize"/> bytes each,
+    /// row-major, as many as there are labels.
+    /// </param>
     /// <param name="labels">Class of each image, 0-9.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="images"/> or <paramref name="labels"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="labels"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// The length of <paramref name="images"/> is not <see cref="ImageLength"/> times the number
-    /// of labels, or a label is above 9.
+    /// The length of <paramref name="pixels"/> is not <see cref="SourcePixelsPerImage"/> times
+    /// the number of labels, or a label is above 9.
     /// </exception>
-    public DataSplit(float[] images, byte[] labels)
+    public DataSplit(ReadOnlyMemory<byte> pixels, byte[] labels)
     {
-        ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        if (images.Length != (long)labels.Length * ImageLength)
+        if (pixels.Length != (long)labels.Length * SourcePixelsPerImage)
         {
             throw new ArgumentException(
-                $"Expected {labels.Length} x {ImageLength} = {(long)labels.Length * ImageLength} image values for {labels.Length} labels, found {images.Length}.",
-                nameof(images));
+                $"Expected {labels.Length} x {SourcePixelsPerImage} = {(long)labels.Length * SourcePixelsPerImage} source pixels for {labels.Length} labels, found {pixels.Length}.",
+                nameof(pixels));
         }
 
         int badIndex = labels.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)(ClassCount - 1));
@@ -58,33 +62,71 @@ public sealed class DataSplit
                 $"Expected labels 0-{ClassCount - 1}, found {labels[badIndex]} at index {badIndex}.", nameof(labels));
         }
 
-        Images = images;
+        _pixels = pixels;
         Labels = labels;
     }
+
+    /// <summary>Pixels per source image: 28 x 28 = 784.</summary>
+    public const int SourcePixelsPerImage = SourceImageSize * SourceImageSize;
 
     /// <summary>Number of examples.</summary>
     public int Count => Labels.Length;
 
-    /// <summary>Padded images, shape [<see cref="Count"/>, 1, 32, 32] row-major, values in [0, 1].</summary>
-    public float[] Images { get; }
-
     /// <summary>Class of each image, 0-9.</summary>
     public byte[] Labels { get; }
 
-    /// <summary>Returns the padded image of example <paramref name="index"/>, shape [1, 32, 32].</summary>
+    /// <summary>
+    /// Source pixels of every image, <see cref="Count"/> x 28 x 28 bytes. The split keeps images
+    /// as bytes, a quarter of the memory of padded floats, and pads and scales them on copy.
+    /// </summary>
+    public ReadOnlySpan<byte> Pixels => _pixels.Span;
+
+    /// <summary>Returns the padded image of example <paramref name="index"/>, shape [1, 32, 32], values in [0, 1], as a new array.</summary>
     /// <param name="index">Zero-based example index.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than <see cref="Count"/>.</exception>
-    public ReadOnlySpan<float> Image(int index)
+    public float[] Image(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        float[] image = new float[ImageLength];
+        CopyImages(index, 1, image);
+        return image;
+    }
 
-        return Images.AsSpan(index * ImageLength, ImageLength);
+    /// <summary>
+    /// Writes the padded images of examples <paramref name="start"/> to <paramref name="start"/> +
+    /// <paramref name="count"/> - 1 into <paramref name="destination"/>, shape [count, 1, 32, 32]:
+    /// each pixel value / 255 in the centre, zeros in the border.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range reaches outside the split, or <paramref name="destination"/> is shorter than count x 1024.</exception>
+    public void CopyImages(int start, int count, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count - start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, count * ImageLength, nameof(destination));
+
+        ReadOnlySpan<float> scaled = ScaledPixelValues;
+        ReadOnlySpan<byte> source = _pixels.Span.Slice(start * SourcePixelsPerImage, count * SourcePixelsPerImage);
+        destination = destination[..(count * ImageLength)];
+        destination.Clear();
+        for (int n = 0; n < count; n++)
+        {
+            ReadOnlySpan<byte> sourceImage = source.Slice(n * SourcePixelsPerImage, SourcePixelsPerImage);
+            Span<float> image = destination.Slice(n * ImageLength, ImageLength);
+            for (int h = 0; h < SourceImageSize; h++)
+            {
+                ReadOnlySpan<byte> sourceRow = sourceImage.Slice(h * SourceImageSize, SourceImageSize);
+                Span<float> row = image.Slice(((h + Padding) * ImageSize) + Padding, SourceImageSize);
+                for (int w = 0; w < SourceImageSize; w++)
+                {
+                    row[w] = scaled[sourceRow[w]];
+                }
+            }
+        }
     }
 
     /// <summary>
     /// Creates a split from <paramref name="count"/> consecutive source images and labels,
-    /// starting at <paramref name="start"/>: scales and pads each image.
+    /// starting at <paramref name="start"/>. The split shares the source pixels.
     /// </summary>
     /// <param name="images">Source images of <see cref="SourceImageSize"/> x <see cref="SourceImageSize"/> pixels.</param>
     /// <param name="labels">Labels, one per source image, each 0-9.</param>
@@ -114,26 +156,9 @@ public sealed class DataSplit
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, images.Count - start);
 
-        // scale and pad: the new array is zero, so only the centre is written
-        float[] padded = new float[(long)count * ImageLength];
-        ReadOnlySpan<byte> source = images.Pixels.Span.Slice(start * images.PixelsPerImage, count * images.PixelsPerImage);
-        ReadOnlySpan<float> scaled = ScaledPixelValues;
-        for (int n = 0; n < count; n++)
-        {
-            ReadOnlySpan<byte> sourceImage = source.Slice(n * images.PixelsPerImage, images.PixelsPerImage);
-            Span<float> image = padded.AsSpan(n * ImageLength, ImageLength);
-            for (int h = 0; h < SourceImageSize; h++)
-            {
-                ReadOnlySpan<byte> sourceRow = sourceImage.Slice(h * SourceImageSize, SourceImageSize);
-                Span<float> row = image.Slice(((h + Padding) * ImageSize) + Padding, SourceImageSize);
-                for (int w = 0; w < SourceImageSize; w++)
-                {
-                    row[w] = scaled[sourceRow[w]];
-                }
-            }
-        }
-
-        return new DataSplit(padded, labels.AsSpan(start, count).ToArray());
+        return new DataSplit(
+            images.Pixels.Slice(start * SourcePixelsPerImage, count * SourcePixelsPerImage),
+            labels.AsSpan(start, count).ToArray());
     }
 
     private static float[] CreateScaledPixelValues()

@@ -49,7 +49,7 @@ public static class Evaluator
             Tensor images = count == ChunkSize
                 ? fullChunk ??= new Tensor(ChunkSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize)
                 : new Tensor(count, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
-            split.Images.AsSpan(start * DataSplit.ImageLength, count * DataSplit.ImageLength).CopyTo(images.Span);
+            split.CopyImages(start, count, images.Span);
             for (int i = 0; i < count; i++)
             {
                 labels[i] = split.Labels[start + i];

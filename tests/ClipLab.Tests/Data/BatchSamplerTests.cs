@@ -143,22 +143,22 @@ public sealed class BatchSamplerTests
     [Fact]
     public void Constructor_EmptySplit_Throws()
     {
-        var empty = new DataSplit([], []);
+        var empty = new DataSplit(Array.Empty<byte>(), []);
 
         Assert.Throws<ArgumentException>(() => new BatchSampler(empty, new Rng(1)));
     }
 
-    /// <summary>Returns a split whose image i has every value equal to i and whose label is i mod 10.</summary>
+    /// <summary>Returns a split whose source image i has every pixel equal to i and whose label is i mod 10.</summary>
     private static DataSplit NumberedSplit(int count)
     {
-        var images = new float[count * ImageLength];
+        var pixels = new byte[count * DataSplit.SourcePixelsPerImage];
         for (int i = 0; i < count; i++)
         {
-            images.AsSpan(i * ImageLength, ImageLength).Fill(i);
+            pixels.AsSpan(i * DataSplit.SourcePixelsPerImage, DataSplit.SourcePixelsPerImage).Fill((byte)i);
         }
 
         byte[] labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
-        return new DataSplit(images, labels);
+        return new DataSplit(pixels, labels);
     }
 
     private static int[] DrawBatches(BatchSampler sampler, int batchSize, int batches)

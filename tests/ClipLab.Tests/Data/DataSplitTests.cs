@@ -52,16 +52,16 @@ public sealed class DataSplitTests
     [Fact]
     public void Constructor_ImageLengthMismatch_ThrowsNamingLengths()
     {
-        var error = Assert.Throws<ArgumentException>(() => new DataSplit(new float[DataSplit.ImageLength], new byte[2]));
+        var error = Assert.Throws<ArgumentException>(() => new DataSplit(new byte[DataSplit.SourcePixelsPerImage], new byte[2]));
 
-        Assert.Contains("Expected 2 x 1024 = 2048 image values", error.Message);
-        Assert.Contains("found 1024", error.Message);
+        Assert.Contains("Expected 2 x 784 = 1568 source pixels", error.Message);
+        Assert.Contains("found 784", error.Message);
     }
 
     [Fact]
     public void Constructor_LabelAboveNine_ThrowsNamingValue()
     {
-        var error = Assert.Throws<ArgumentException>(() => new DataSplit(new float[2 * DataSplit.ImageLength], [4, 11]));
+        var error = Assert.Throws<ArgumentException>(() => new DataSplit(new byte[2 * DataSplit.SourcePixelsPerImage], [4, 11]));
 
         Assert.Contains("Expected labels 0-9", error.Message);
         Assert.Contains("found 11 at index 1", error.Message);
@@ -70,8 +70,8 @@ public sealed class DataSplitTests
     [Fact]
     public void Image_IndexOutOfRange_Throws()
     {
-        var split = new DataSplit(new float[2 * DataSplit.ImageLength], [4, 1]);
+        var split = new DataSplit(new byte[2 * DataSplit.SourcePixelsPerImage], [4, 1]);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => split.Image(2).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => split.Image(2));
     }
 }
