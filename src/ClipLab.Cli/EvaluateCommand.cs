@@ -30,7 +30,7 @@ internal static class EvaluateCommand
                 + "Default for MNIST: $CLIPLAB_DATA, else the cache folder; for Fashion-MNIST: /usr/share/datasets/fashion-mnist, else the cache folder.",
         };
         var output = new Option<string?>("--out") { HelpName = "DIR", Description = $"Folder for {ChartName}.png, {ChartName}.svg and {JsonName}. Default: the model file's folder." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads; results are bitwise the same for any count.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = NumberOptions.Int("--threads", "Worker threads (at most 256); results are bitwise the same for any count.", Environment.ProcessorCount, 1, 256);
 
         var command = new Command("evaluate", "Measure a saved model on the test set: loss, accuracy and confusion matrix, printed and saved as a chart.")
         {
@@ -39,15 +39,22 @@ internal static class EvaluateCommand
 
         command.SetAction(parsed =>
         {
-            int threadCount = parsed.GetValue(threads);
-            if (threadCount < 1)
+            string modelPath;
+            string? dataDirectory;
+            string? outputDirectory;
+            try
             {
-                Console.Error.WriteLine($"error: --threads must be at least 1, got {threadCount}.");
+                modelPath = UsageChecks.RequirePath(parsed.GetValue(model), "--model")!;
+                dataDirectory = UsageChecks.RequirePath(parsed.GetValue(data), "--data");
+                outputDirectory = UsageChecks.RequirePath(parsed.GetValue(output), "--out");
+            }
+            catch (UsageException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
                 return ExitCodes.InvalidUsage;
             }
 
-            string modelPath = parsed.GetValue(model)!;
-            return Run(modelPath, parsed.GetValue(data), parsed.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(modelPath))!, threadCount);
+            return Run(modelPath, dataDirectory, outputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(modelPath))!, parsed.GetValue(threads));
         });
 
         return command;

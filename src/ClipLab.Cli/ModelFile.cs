@@ -1,4 +1,5 @@
 using ClipLab.Checkpoints;
+using ClipLab.Layers;
 using ClipLab.Tensors;
 
 namespace ClipLab.Cli;
@@ -22,9 +23,38 @@ internal static class ModelFile
             return null;
         }
 
+        // a diverged run saves NaN or infinite weights, whose predictions would mean nothing
+        foreach (Parameter parameter in model.Network.Parameters)
+        {
+            if (!AllFinite(parameter.Value.Span))
+            {
+                Console.Error.WriteLine(
+                    $"error: model file {Path.GetFullPath(path)} has NaN or infinite values in {parameter.Name}; it comes from a run that diverged. Use a model from a run that completed.");
+                return null;
+            }
+        }
+
+        if (model.Metadata.TryGetValue("completed", out string? completed) && completed == "false")
+        {
+            Console.Error.WriteLine($"warning: model file {Path.GetFullPath(path)} comes from a run that stopped early; its weights are those of the last step trained.");
+        }
+
         model.Network.SetParallelism(new Parallelism(threads));
         string variant = model.Metadata.TryGetValue("clip_method", out string? clipMethod) ? $", trained with clipping {clipMethod}" : "";
         Console.Out.WriteLine($"Model: {Path.GetFullPath(path)} ({model.Dataset.DisplayName}{variant})");
         return model;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

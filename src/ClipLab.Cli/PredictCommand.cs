@@ -15,25 +15,30 @@ internal static class PredictCommand
         + "Each is converted the way the training images were made. Colour becomes grey, and transparent pixels count as white. "
         + "An image whose border is light is inverted, so a dark digit on white paper works as well as a white digit on black. "
         + "The image is cropped to the ink, scaled to 20 pixels on the longer side and centred by centre of mass in 28 x 28 pixels "
-        + "(for Fashion-MNIST: 28 pixels, centred by the bounding box), then padded to 32 x 32.";
+        + "(for Fashion-MNIST: 28 pixels, centred by the bounding box), then padded to 32 x 32. "
+        + "A JPEG's EXIF orientation is not applied, so rotate photos upright first.";
 
     public static Command Create()
     {
         var model = new Option<string>("--model") { HelpName = "FILE", Description = "Model file written by 'cliplab compare': RUN/VARIANT/model.safetensors.", Required = true };
         var images = new Argument<string[]>("IMAGE") { Description = ImageDescription, Arity = ArgumentArity.OneOrMore };
-        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => 1 };
+        var threads = NumberOptions.Int("--threads", "Worker threads (at most 256).", 1, 1, 256);
 
         var command = new Command("predict", "Predict the class of PNG or JPEG images with a saved model and print every class's probability.") { model, threads, images };
         command.SetAction(parsed =>
         {
-            int threadCount = parsed.GetValue(threads);
-            if (threadCount < 1)
+            string modelPath;
+            try
             {
-                Console.Error.WriteLine($"error: --threads must be at least 1, got {threadCount}.");
+                modelPath = UsageChecks.RequirePath(parsed.GetValue(model), "--model")!;
+            }
+            catch (UsageException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
                 return ExitCodes.InvalidUsage;
             }
 
-            return Run(parsed.GetValue(model)!, parsed.GetValue(images)!, threadCount);
+            return Run(modelPath, parsed.GetValue(images)!, parsed.GetValue(threads));
         });
 
         return command;

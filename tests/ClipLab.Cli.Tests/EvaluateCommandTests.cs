@@ -65,4 +65,38 @@ public sealed class EvaluateCommandTests(TrainedModelFixture model) : IClassFixt
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--model", result.StandardError);
     }
+
+    [Fact]
+    public void Evaluate_ModelWithNaNWeight_ExitsOneNamingParameter()
+    {
+        using var folder = new TemporaryFolder();
+        string broken = Path.Combine(folder.Path, "model.safetensors");
+        ClipLab.Checkpoints.SafetensorsFile file = ClipLab.Checkpoints.SafetensorsReader.Read(model.ModelPath);
+        file.Find("fc3.bias")!.Values[3] = float.NaN;
+        ClipLab.Checkpoints.SafetensorsWriter.Write(broken, file.Tensors, file.Metadata);
+
+        CliProcess.Result result = CliProcess.Run(Timeout, "evaluate", "--model", broken, "--data", CliProcess.DataDirectory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("fc3.bias", result.StandardError);
+        Assert.Contains("diverged", result.StandardError);
+    }
+
+    [Theory]
+    [InlineData("evaluate", "--model")]
+    [InlineData("evaluate", "--data")]
+    [InlineData("evaluate", "--out")]
+    [InlineData("predict", "--model")]
+    public void Command_EmptyPathOption_ExitsTwoNamingOption(string command, string option)
+    {
+        string[] arguments = command == "predict"
+            ? [command, option, "", "image.png"]
+            : option == "--model" ? [command, option, ""] : [command, "--model", model.ModelPath, option, ""];
+
+        CliProcess.Result result = CliProcess.Run(Timeout, arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError);
+    }
 }

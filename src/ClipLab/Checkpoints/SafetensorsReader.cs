@@ -104,6 +104,11 @@ public static class SafetensorsReader
             throw Invalid(path, $"expected the JSON header to start with '{{', found {found}");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw Invalid(path, "the JSON header is not valid UTF-8 text");
+        }
+
         JsonDocument document;
         try
         {
