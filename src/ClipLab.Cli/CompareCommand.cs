@@ -33,7 +33,11 @@ internal static class CompareCommand
             Description = "Clipping methods to compare, replacing the default pair 'none value:L'. Methods:\n  " + string.Join("\n  ", ClipMethod.Descriptions),
             AllowMultipleArgumentsPerToken = true,
         };
-        var epsilon = new Option<EpsilonPlacement>("--adam-epsilon") { Description = "Where Adam adds epsilon: TensorFlow (TensorFlow 1, the reference) or PyTorch.", DefaultValueFactory = _ => defaults.EpsilonPlacement };
+        var epsilon = ChoiceOption.Create(
+            "--adam-epsilon",
+            "Where Adam adds epsilon: tensorflow (TensorFlow 1's placement, the reference) or pytorch.",
+            defaults.EpsilonPlacement,
+            new Dictionary<string, EpsilonPlacement> { ["tensorflow"] = EpsilonPlacement.TensorFlow, ["pytorch"] = EpsilonPlacement.PyTorch });
         var nonFinite = new Option<string>("--non-finite")
         {
             HelpName = "stop|skip|propagate",
@@ -53,12 +57,25 @@ internal static class CompareCommand
         {
             data, output, seed, steps, batchSize, learningRate, evalEvery, evalBatchSize, clipValue, variants, epsilon, nonFinite, threads, dataset, tensorBoard,
         };
+        Option<int> seeds = RunOptions.Seeds();
+        Option<string?> configFile = RunOptions.ConfigFile();
+        command.Add(seeds);
+        command.Add(configFile);
 
         command.SetAction(parsed =>
         {
             CompareRequest request;
             try
             {
+                if (parsed.GetValue(configFile) is string configPath)
+                {
+                    request = RunOptions.FromConfig(
+                        parsed, configPath, "compare",
+                        [seed, seeds, steps, batchSize, learningRate, evalEvery, evalBatchSize, clipValue, variants, epsilon, nonFinite, dataset],
+                        RequireNotBlank(parsed.GetValue(data), "--data"), RequireNotBlank(parsed.GetValue(output), "--out")!, threads, parsed.GetValue(tensorBoard));
+                    return CompareRunner.Run(request);
+                }
+
                 var config = new ExperimentConfig
                 {
                     Seed = parsed.GetValue(seed),
@@ -79,6 +96,7 @@ internal static class CompareCommand
                 request = new CompareRequest(config, clippers, dataDirectory, outputDirectory)
                 {
                     TensorBoardDirectory = parsed.GetValue(tensorBoard),
+                    Seeds = RunOptions.SeedList(config.Seed, parsed.GetValue(seeds)),
                 };
             }
             catch (UsageException error)

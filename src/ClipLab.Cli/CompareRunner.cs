@@ -9,7 +9,16 @@ using Spectre.Console;
 
 namespace ClipLab.Cli;
 
-/// <summary>Runs a validated `compare` request: data, run folder, one training run per variant, outputs.</summary>
+/// <summary>
+/// Runs a validated `compare` or `sweep` request: data, run folder and config.json, one training
+/// run per seed and variant, then the report for what finished.
+/// </summary>
+/// <remarks>
+/// Seeds run in the outer loop and variants in the inner one, so a run interrupted part way has
+/// the same seeds for every variant. SIGINT and SIGTERM stop training after the current step;
+/// the runs not yet started are reported as "not run". The exit code is 1 when the run was
+/// interrupted or any run did not complete (a divergence under --non-finite stop), else 0.
+/// </remarks>
 internal static class CompareRunner
 {
     public static int Run(CompareRequest request)
@@ -29,21 +38,12 @@ internal static class CompareRunner
             return ExitCodes.RuntimeFailure;
         }
 
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // the first Ctrl+C stops after the current step; a second one ends the process at once
-            if (!interrupt.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                interrupt.Cancel();
-                Console.Error.WriteLine("Interrupted: finishing the current step and writing what was measured...");
-            }
-        };
-        Console.CancelKeyPress += onCancel;
+        bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        using var signals = new RunSignals(interactive);
         try
         {
-            MnistDataset? data = DataLoader.Load(request.DataDirectory, DatasetDefinition.Get(request.Config.Dataset), interrupt.Token);
+            DatasetDefinition dataset = DatasetDefinition.Get(request.Config.Dataset);
+            MnistDataset? data = DataLoader.Load(request.DataDirectory, dataset, signals.Token);
             if (data is null)
             {
                 return ExitCodes.RuntimeFailure;
@@ -55,17 +55,49 @@ internal static class CompareRunner
             }
 
             Trainer.Validate(request.Config, data);
-            RunFolder run = RunFolder.Create(request.OutputDirectory, "compare");
-            Console.Out.WriteLine($"Run folder: {run.FullPath}");
-
-            List<VariantResult> results = TrainVariants(request, data, run, interrupt.Token);
-            IReadOnlyList<string> written = RunWriter.WriteAll(run, request.Config, results);
-            PrintSummary(results);
-            Console.Out.WriteLine($"Report: {Path.Combine(run.FullPath, RunFileNames.ReportMarkdown)} ({written.Count} files written)");
-
-            if (interrupt.IsCancellationRequested)
+            IReadOnlyDictionary<string, string> checksums = DataChecksums.Compute(request.DataDirectory, dataset);
+            if (request.ExpectedDataSha256 is not null)
             {
-                Console.Error.WriteLine("The run was interrupted; the report covers what finished and marks the rest incomplete.");
+                foreach (string difference in DataChecksums.Compare(request.ExpectedDataSha256, checksums))
+                {
+                    Console.Error.WriteLine($"warning: the data differ from the recorded run, so the metrics will too: {difference}");
+                }
+            }
+
+            RunFolder run = RunFolder.Create(request.OutputDirectory, request.Command);
+            Console.Out.WriteLine($"Run folder: {run.FullPath}");
+            RunConfigFile.Write(run.GetPath(RunFileNames.ConfigJson), new RunConfiguration(
+                request.Command,
+                request.Config with { Seed = request.SeedList[0] },
+                request.Clippers.Select(clipper => clipper.Spec).ToArray(),
+                request.SeedList,
+                checksums,
+                RunConfigFile.CurrentClipLabVersion,
+                RunConfigFile.CurrentDotNetVersion)
+            {
+                Sweep = request.Sweep,
+            });
+
+            RunResults results = TrainAll(request, data, run, signals, interactive);
+            signals.BeginWritingReport();
+            if (signals.Interrupted)
+            {
+                Console.Error.WriteLine("Training stopped; writing the report for what finished, please wait...");
+            }
+
+            IReadOnlyList<string> written = RunWriter.WriteAll(run, results);
+            ConsoleSummary.Print(results, interactive);
+            Console.Out.WriteLine($"Report: {Path.Combine(run.FullPath, RunFileNames.ReportMarkdown)} and {RunFileNames.ReportHtml} ({written.Count} files written)");
+
+            if (signals.Interrupted)
+            {
+                Console.Error.WriteLine($"The run was interrupted ({signals.SignalName}); the report covers what finished and marks the run incomplete.");
+                return ExitCodes.RuntimeFailure;
+            }
+
+            if (!results.Completed)
+            {
+                Console.Error.WriteLine("Some runs did not complete (see the status column); exit code 1.");
                 return ExitCodes.RuntimeFailure;
             }
 
@@ -76,70 +108,137 @@ internal static class CompareRunner
             Console.Error.WriteLine($"error: {error.Message}");
             return ExitCodes.RuntimeFailure;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
     }
 
-    private static List<VariantResult> TrainVariants(CompareRequest request, MnistDataset data, RunFolder run, CancellationToken cancellationToken)
+    private static RunResults TrainAll(CompareRequest request, MnistDataset data, RunFolder run, RunSignals signals, bool interactive)
     {
-        var results = new List<VariantResult>();
-        bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-        for (int index = 0; index < request.Clippers.Count; index++)
+        IReadOnlyList<ulong> seeds = request.SeedList;
+        var results = request.Clippers.Select(_ => new VariantResult?[seeds.Count]).ToArray();
+        IReadOnlyList<string> parameterNames = ClipLab.Layers.LeNet5.Create(new ClipLab.Randomness.Rng(0)).Parameters.Select(p => p.Name).ToArray();
+
+        void TrainEach(Func<int, int, ProgressTask?> taskOf)
         {
-            IGradientClipper clipper = request.Clippers[index];
-            string name = VariantNames.FromSpec(clipper.Spec);
-            Console.Out.WriteLine($"Variant {index + 1}/{request.Clippers.Count}: {clipper.Spec} (seed {request.Config.Seed})");
-
-            VariantResult result;
-            using (MetricsCsvAppender metrics = RunWriter.OpenMetricsAppender(run, name))
-            using (TensorBoardObserver? tensorBoard = OpenTensorBoard(request, run, name))
+            for (int s = 0; s < seeds.Count && !signals.Interrupted; s++)
             {
-                if (interactive)
+                for (int v = 0; v < request.Clippers.Count && !signals.Interrupted; v++)
                 {
-                    result = AnsiConsole.Progress()
-                        .AutoClear(true)
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                        .Start(context =>
-                        {
-                            ProgressTask task = context.AddTask(clipper.Spec, maxValue: request.Config.Steps);
-                            return Trainer.Run(request.Config, data, name, clipper, Observers(new ValidationPrinter(metrics, task), tensorBoard), cancellationToken);
-                        });
+                    results[v][s] = TrainOne(request, data, run, v, s, parameterNames, taskOf(v, s), signals.Token);
                 }
-                else
-                {
-                    result = Trainer.Run(request.Config, data, name, clipper, Observers(new ValidationPrinter(metrics, null), tensorBoard), cancellationToken);
-                }
-
-                tensorBoard?.WriteTest(result);
-            }
-
-            results.Add(result);
-            SaveModel(request.Config, run, result);
-            if (result.Failure is not null)
-            {
-                Console.Error.WriteLine($"{clipper.Spec}: {result.Failure}");
-                bool stoppedOnNonFinite = result.Steps.Count > 0 && result.Steps[^1].Clip.NonFinite;
-                if (request.Config.NonFinitePolicy == NonFinitePolicy.Stop && stoppedOnNonFinite)
-                {
-                    Console.Error.WriteLine("  With --non-finite skip such steps are skipped, and with --non-finite propagate they are applied as PyTorch does.");
-                }
-            }
-            else
-            {
-                Console.Out.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{clipper.Spec}: test accuracy {result.TestAccuracy:F4}, test loss {result.TestLoss:F4}, {result.WallTime.TotalSeconds:F1} s"));
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                break;
             }
         }
 
-        return results;
+        if (interactive)
+        {
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .HideCompleted(false)
+                .Columns(
+                    new TaskDescriptionColumn(),
+                    new ProgressBarColumn(),
+                    new ProgressColumns.Iteration(),
+                    new ProgressColumns.Loss(),
+                    new ElapsedTimeColumn(),
+                    new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    // one bar per variant and seed, created up front so the whole plan is visible
+                    var tasks = request.Clippers
+                        .Select(clipper => seeds.Select(seed => context.AddTask(
+                            Markup.Escape($"{clipper.Spec} {RunOptions.SeedLabel(seed)}"), autoStart: false, maxValue: request.Config.Steps)).ToArray())
+                        .ToArray();
+                    TrainEach((v, s) => tasks[v][s]);
+                });
+        }
+        else
+        {
+            TrainEach((_, _) => null);
+        }
+
+        var variants = request.Clippers
+            .Select((clipper, v) => new VariantRuns(VariantNames.FromSpec(clipper.Spec), clipper.Spec, results[v]))
+            .ToList();
+        return new RunResults(request.Command, request.Config with { Seed = seeds[0] }, seeds, variants)
+        {
+            Interrupted = signals.Interrupted,
+            Sweep = request.Sweep,
+        };
+    }
+
+    private static VariantResult TrainOne(
+        CompareRequest request, MnistDataset data, RunFolder run, int variantIndex, int seedIndex,
+        IReadOnlyList<string> parameterNames, ProgressTask? task, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ulong> seeds = request.SeedList;
+        IGradientClipper clipper = request.Clippers[variantIndex];
+        ulong seed = seeds[seedIndex];
+        string name = VariantNames.FromSpec(clipper.Spec);
+        ExperimentConfig config = request.Config with { Seed = seed };
+        string relativePath = RunLayout.RelativeRunPath(name, seed, seeds.Count);
+        string directory = RunLayout.CreateRunDirectory(run, name, seed, seeds.Count);
+        string label = $"{clipper.Spec} {RunOptions.SeedLabel(seed)}";
+        string header = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Variant {variantIndex + 1}/{request.Clippers.Count}: {clipper.Spec} (seed {seed}, {seedIndex + 1} of {seeds.Count})");
+        if (task is null)
+        {
+            Console.Out.WriteLine(header);
+        }
+        else
+        {
+            AnsiConsole.Console.WriteLine(header);
+            task.StartTask();
+        }
+
+        VariantResult result;
+        using (MetricsCsvAppender metrics = MetricsCsvAppender.Create(Path.Combine(directory, RunFileNames.MetricsCsv)))
+        using (StepsCsvAppender steps = StepsCsvAppender.Create(Path.Combine(directory, RunFileNames.StepsCsv), parameterNames))
+        using (TensorBoardObserver? tensorBoard = OpenTensorBoard(request, run, relativePath))
+        {
+            var recorder = new StepRecorder(steps, task, label, config.Steps);
+            ITrainingObserver observer = Observers(new CompositeObserver(recorder, new ValidationPrinter(metrics, task)), tensorBoard);
+            result = Trainer.Run(config, data, name, clipper, observer, cancellationToken);
+            tensorBoard?.WriteTest(result);
+        }
+
+        task?.StopTask();
+        if (SaveModel(config, directory, result) is string modelPath)
+        {
+            Print(task, $"Model: {modelPath}", error: false);
+        }
+
+        if (result.Failure is not null)
+        {
+            Print(task, $"{label}: {result.Failure}", error: true);
+            if (config.NonFinitePolicy == NonFinitePolicy.Stop && VariantRuns.StatusOf(result) == RunStatus.Diverged)
+            {
+                Print(task, "  With --non-finite skip such steps are skipped, and with --non-finite propagate they are applied as PyTorch does. The other variants go on.", error: true);
+            }
+        }
+        else
+        {
+            Print(task, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{label}: test accuracy {result.TestAccuracy:F4}, test loss {result.TestLoss:F4}, {result.WallTime.TotalSeconds:F1} s"), error: false);
+        }
+
+        return result;
+    }
+
+    private static void Print(ProgressTask? task, string line, bool error)
+    {
+        if (task is not null)
+        {
+            // through Spectre, so the live progress bars stay below the log
+            AnsiConsole.Console.WriteLine(line);
+        }
+        else if (error)
+        {
+            Console.Error.WriteLine(line);
+        }
+        else
+        {
+            Console.Out.WriteLine(line);
+        }
     }
 
     private static TensorBoardObserver? OpenTensorBoard(CompareRequest request, RunFolder run, string variantName) =>
@@ -150,42 +249,18 @@ internal static class CompareRunner
     private static ITrainingObserver Observers(ITrainingObserver printer, TensorBoardObserver? tensorBoard) =>
         tensorBoard is null ? printer : new CompositeObserver(printer, tensorBoard);
 
-    /// <summary>Writes VARIANT/model.safetensors with the weights training left, also for a run that stopped early.</summary>
-    private static void SaveModel(ExperimentConfig config, RunFolder run, VariantResult result)
+    /// <summary>Writes model.safetensors into the run's folder with the weights training left, also for a run that stopped early; returns its path, or null when there are no weights.</summary>
+    private static string? SaveModel(ExperimentConfig config, string directory, VariantResult result)
     {
         if (result.FinalParameters.Count == 0)
         {
-            return;
+            return null;
         }
 
-        string path = Path.Combine(run.CreateVariantDirectory(result.Name), RunFileNames.ModelSafetensors);
+        string path = Path.Combine(directory, RunFileNames.ModelSafetensors);
         ModelCheckpoint.Save(path, result.FinalParameters, ModelCheckpoint.CreateMetadata(config, result));
-        Console.Out.WriteLine($"Model: {path}");
+        return path;
     }
-
-    private static void PrintSummary(IReadOnlyList<VariantResult> results)
-    {
-        var table = new Table().AddColumns(
-            "variant", "final val loss", "last-10 val loss", "final val acc", "last-10 val acc", "test loss", "test acc", "time (s)");
-        foreach (VariantResult result in results)
-        {
-            ValidationPoint? last = result.Validation.Count > 0 ? result.Validation[^1] : null;
-            table.AddRow(
-                Markup.Escape(result.ClipMethod),
-                Format(last?.Loss),
-                Format(result.MeanLastLoss(10)),
-                Format(last?.Accuracy),
-                Format(result.MeanLastAccuracy(10)),
-                Format(result.TestLoss),
-                Format(result.TestAccuracy),
-                result.WallTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
-        }
-
-        AnsiConsole.Write(table);
-    }
-
-    private static string Format(double? value) =>
-        value is double v && double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>Checks the batch sizes against the loaded splits, naming the options; prints and returns false when one is too large.</summary>
     private static bool FitsData(ExperimentConfig config, MnistDataset data)

@@ -9,6 +9,7 @@ internal static class Program
         var root = new RootCommand("ClipLab: gradient clipping experiments on LeNet-5 with MNIST and Fashion-MNIST, in managed C#.")
         {
             CompareCommand.Create(),
+            SweepCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
         };

@@ -22,7 +22,13 @@ public sealed class ChartRenderer
     /// <summary>Gradient norms are plotted on a log scale when the largest finite positive norm is at least this many times the smallest.</summary>
     public const double LogScaleRatio = 100;
 
-    private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+    /// <summary>Curves with at most this many points get markers, so that a curve of one point is still visible.</summary>
+    internal const int FewPointsLimit = 25;
+
+    /// <summary>Iteration axes reach at least this far, so that runs of a few steps do not get fractional iteration ticks.</summary>
+    private const double MinIterationAxis = 10;
+
+    internal static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
     /// <summary>
     /// Sans-serif families tried in order. SkiaSharp.NativeAssets.Linux.NoDependencies is built
@@ -63,6 +69,7 @@ public sealed class ChartRenderer
         var (accuracyX, accuracyY) = FiniteValidation(variant, point => point.Accuracy);
         var accuracy = plot.Add.ScatterLine(accuracyX, accuracyY, Colors.Red);
         accuracy.LineWidth = 2;
+        ShowMarkersIfFew(accuracy, accuracyX.Length);
         accuracy.LegendText = "validation accuracy";
         plot.Axes.Left.Label.Text = "accuracy (share of batch correct)";
         plot.Axes.Left.Label.ForeColor = Colors.Red;
@@ -72,6 +79,7 @@ public sealed class ChartRenderer
         var (lossX, lossY) = FiniteValidation(variant, point => point.Loss);
         var loss = plot.Add.ScatterLine(lossX, lossY, Colors.Green);
         loss.LineWidth = 2;
+        ShowMarkersIfFew(loss, lossX.Length);
         loss.LegendText = "validation loss";
         loss.Axes.YAxis = plot.Axes.Right;
         plot.Axes.Right.Label.Text = "loss (cross-entropy, nats)";
@@ -169,7 +177,17 @@ public sealed class ChartRenderer
     {
         ArgumentNullException.ThrowIfNull(variants);
 
-        var curves = variants.Select(variant => FiniteSteps(variant, selectNorm)).ToList();
+        var curves = variants.Select(variant =>
+        {
+            var (xs, ys) = FiniteSteps(variant, selectNorm);
+            return new ChartCurve(LegendText(variant), xs, ys);
+        }).ToList();
+        WriteNormCurves(curves, pathWithoutExtension, title);
+    }
+
+    /// <summary>Writes per-step norm curves, on a log scale when they span at least <see cref="LogScaleRatio"/>.</summary>
+    internal void WriteNormCurves(IReadOnlyList<ChartCurve> curves, string pathWithoutExtension, string title)
+    {
         double[] positive = curves.SelectMany(curve => curve.Ys).Where(norm => norm > 0).ToArray();
         bool logScale = positive.Length > 0 && positive.Max() >= LogScaleRatio * positive.Min();
 
@@ -179,15 +197,15 @@ public sealed class ChartRenderer
         plot.YLabel(logScale ? "global L2 norm of gradients (log scale)" : "global L2 norm of gradients");
 
         var allX = new List<double>();
-        for (int i = 0; i < variants.Count; i++)
+        for (int i = 0; i < curves.Count; i++)
         {
-            var (xs, ys) = curves[i];
+            var (xs, ys) = (curves[i].Xs, curves[i].Ys);
             if (logScale)
             {
                 (xs, ys) = Log10OfPositive(xs, ys);
             }
 
-            AddStepCurve(plot, variants[i], i, xs, ys);
+            AddStepCurve(plot, curves[i].Legend, i, xs, ys);
             allX.AddRange(xs);
         }
 
@@ -218,17 +236,27 @@ public sealed class ChartRenderer
     {
         ArgumentNullException.ThrowIfNull(variants);
 
+        var curves = variants.Select(variant =>
+        {
+            var (xs, ys) = FiniteSteps(variant, step => step.Clip.ClippedShare);
+            return new ChartCurve(LegendText(variant), xs, ys);
+        }).ToList();
+        WriteShareCurves(curves, pathWithoutExtension, "Share of gradient components changed by clipping");
+    }
+
+    /// <summary>Writes per-step curves of a share in [0, 1].</summary>
+    internal void WriteShareCurves(IReadOnlyList<ChartCurve> curves, string pathWithoutExtension, string title)
+    {
         using Plot plot = CreatePlot();
-        plot.Title("Share of gradient components changed by clipping");
+        plot.Title(title);
         plot.XLabel("iteration");
         plot.YLabel("clipped components / all components");
 
         var allX = new List<double>();
-        for (int i = 0; i < variants.Count; i++)
+        for (int i = 0; i < curves.Count; i++)
         {
-            var (xs, ys) = FiniteSteps(variants[i], step => step.Clip.ClippedShare);
-            AddStepCurve(plot, variants[i], i, xs, ys);
-            allX.AddRange(xs);
+            AddStepCurve(plot, curves[i].Legend, i, curves[i].Xs, curves[i].Ys);
+            allX.AddRange(curves[i].Xs);
         }
 
         // Room beyond [0, 1] keeps curves at 0 (an unclipped variant) and 1 off the frame.
@@ -259,23 +287,36 @@ public sealed class ChartRenderer
     {
         var curve = plot.Add.ScatterLine(xs, ys, Palette.GetColor(index));
         curve.LineWidth = 2;
+        ShowMarkersIfFew(curve, xs.Length);
         curve.LegendText = LegendText(variant);
     }
 
-    private static void AddStepCurve(Plot plot, VariantResult variant, int index, double[] xs, double[] ys)
+    private static void AddStepCurve(Plot plot, string legend, int index, double[] xs, double[] ys)
     {
-        if (xs.Length == 0)
+        if (xs.Length <= FewPointsLimit)
         {
-            // SignalXY rejects empty data; an empty scatter still gives the variant its legend entry.
-            var empty = plot.Add.ScatterLine(xs, ys, Palette.GetColor(index));
-            empty.LegendText = LegendText(variant);
+            // SignalXY rejects empty data and draws a lone point as nothing, so short curves are
+            // scatter lines with markers; an empty one still gives the variant its legend entry.
+            var scatter = plot.Add.ScatterLine(xs, ys, Palette.GetColor(index));
+            ShowMarkersIfFew(scatter, xs.Length);
+            scatter.LegendText = legend;
             return;
         }
 
         // SignalXY draws one vertical span per pixel column, so PNG and SVG stay small for long runs.
         var curve = plot.Add.SignalXY(xs, ys, Palette.GetColor(index));
         curve.LineWidth = 1;
-        curve.LegendText = LegendText(variant);
+        curve.LegendText = legend;
+    }
+
+    /// <summary>Draws markers on a curve of at most <see cref="FewPointsLimit"/> points; a line between one or two points alone is invisible or easy to miss.</summary>
+    internal static void ShowMarkersIfFew(ScottPlot.Plottables.Scatter curve, int pointCount)
+    {
+        if (pointCount <= FewPointsLimit)
+        {
+            curve.MarkerSize = 7;
+            curve.MarkerShape = MarkerShape.FilledCircle;
+        }
     }
 
     // The clipping method is what the user typed; the variant name is only its folder-safe form.
@@ -294,26 +335,33 @@ public sealed class ChartRenderer
         return (steps.Select(step => (double)step.Iteration).ToArray(), steps.Select(select).ToArray());
     }
 
-    private static (double[] Xs, double[] Ys) Log10OfPositive(double[] xs, double[] ys)
+    internal static (double[] Xs, double[] Ys) Log10OfPositive(double[] xs, double[] ys)
     {
         var positiveIndices = Enumerable.Range(0, xs.Length).Where(i => ys[i] > 0).ToArray();
         return (positiveIndices.Select(i => xs[i]).ToArray(), positiveIndices.Select(i => Math.Log10(ys[i])).ToArray());
     }
 
     /// <summary>Returns 5 % above the largest value, or 1 when there is no positive value.</summary>
-    private static double UpperLimit(IEnumerable<double> values)
+    internal static double UpperLimit(IEnumerable<double> values)
     {
         double max = values.DefaultIfEmpty(0).Max();
         return max > 0 ? max * 1.05 : 1;
     }
 
-    private static void SetIterationLimits(Plot plot, IEnumerable<double> iterations)
+    /// <summary>
+    /// Sets the x axis from iteration 0 to the last iteration, but at least to
+    /// <see cref="MinIterationAxis"/>. When there are few points, and so markers, a margin of 3 %
+    /// keeps the markers at both ends inside the frame.
+    /// </summary>
+    internal static void SetIterationLimits(Plot plot, IEnumerable<double> iterations)
     {
-        double max = iterations.DefaultIfEmpty(0).Max();
-        plot.Axes.SetLimitsX(0, max > 0 ? max : 1);
+        double[] all = iterations.ToArray();
+        double upper = Math.Max(all.DefaultIfEmpty(0).Max(), MinIterationAxis);
+        double margin = all.Length <= FewPointsLimit ? upper * 0.03 : 0;
+        plot.Axes.SetLimitsX(-margin, upper + margin);
     }
 
-    private void Save(Plot plot, string pathWithoutExtension)
+    internal void Save(Plot plot, string pathWithoutExtension)
     {
         ArgumentException.ThrowIfNullOrEmpty(pathWithoutExtension);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Width);

@@ -40,6 +40,18 @@ public static class RunFileNames
     /// <summary>The Markdown report with table, charts and log.</summary>
     public const string ReportMarkdown = "report.md";
 
+    /// <summary>The same report as one self-contained HTML page with the charts inlined as SVG.</summary>
+    public const string ReportHtml = "report.html";
+
+    /// <summary>Every setting of the run, which <c>cliplab compare --config</c> and <c>cliplab sweep --config</c> read back to rerun it.</summary>
+    public const string ConfigJson = "config.json";
+
+    /// <summary>Sweep runs: final validation loss against the clipping threshold.</summary>
+    public const string SweepValidationLossChart = "sweep-validation-loss";
+
+    /// <summary>Sweep runs: test accuracy against the clipping threshold.</summary>
+    public const string SweepTestAccuracyChart = "sweep-test-accuracy";
+
     /// <summary>Extension of the raster copy of every chart.</summary>
     public const string PngExtension = ".png";
 

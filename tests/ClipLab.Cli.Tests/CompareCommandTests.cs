@@ -58,6 +58,8 @@ public sealed class CompareCommandTests
     [InlineData("--batch-size", "55000")]
     [InlineData("--seed", "-1")]
     [InlineData("--threads", "100000")]
+    [InlineData("--adam-epsilon", "3")]
+    [InlineData("--adam-epsilon", "keras")]
     [InlineData("--non-finite", "maybe")]
     public void Compare_InvalidOption_ExitsTwoNamingOption(string option, string value)
     {

@@ -71,7 +71,7 @@ public class MarkdownReportWriterTests
         Assert.Contains("The last validation point is at iteration 410", report);
         string row = report.Split('\n').Single(line => line.StartsWith("| diverged |", StringComparison.Ordinal));
         Assert.Contains("| n/a | n/a |", row);
-        Assert.EndsWith("| stopped early |", row);
+        Assert.EndsWith("| diverged |", row);
         Assert.Contains("Stopped early: non-finite loss at iteration 412", report);
     }
 

@@ -13,7 +13,7 @@ public class RunWriterTests
         "grad-norm-after-overlay.png", "grad-norm-after-overlay.svg",
         "grad-norm-overlay.png", "grad-norm-overlay.svg",
         "loss-overlay.png", "loss-overlay.svg",
-        "report.md", "summary.json",
+        "report.html", "report.md", "summary.json",
         "unclipped/accuracy-loss.png", "unclipped/accuracy-loss.svg", "unclipped/metrics.csv", "unclipped/steps.csv",
     ];
 
@@ -79,6 +79,6 @@ public class RunWriterTests
 
         IReadOnlyList<string> written = RunWriter.WriteAll(run, new ExperimentConfig(), []);
 
-        Assert.Equal([run.GetPath("summary.json"), run.GetPath("report.md")], written);
+        Assert.Equal([run.GetPath("summary.json"), run.GetPath("report.html"), run.GetPath("report.md")], written);
     }
 }

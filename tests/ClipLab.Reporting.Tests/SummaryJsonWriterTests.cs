@@ -11,7 +11,7 @@ public class SummaryJsonWriterTests
         "name", "clip_method", "completed", "failure", "final_validation_iteration", "final_validation_loss",
         "final_validation_accuracy", "last10_mean_validation_loss", "last10_mean_validation_accuracy", "test_loss",
         "test_accuracy", "wall_time_seconds", "steps_completed", "validation_points", "clipped_step_share",
-        "non_finite_steps",
+        "non_finite_steps", "seed", "status",
     ];
 
     [Fact]
