@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using ClipLab.Layers;
 
 namespace ClipLab.Clipping;
@@ -101,31 +103,50 @@ public sealed class ValueClipping : IGradientClipper
             }
 
             Span<float> g = parameter.Grad.Span;
-            double parameterBefore = 0;
             components += g.Length;
-            for (int i = 0; i < g.Length; i++)
-            {
-                float value = g[i];
-                parameterBefore += (double)value * value;
-                if (value > Max)
-                {
-                    value = Max;
-                    clipped++;
-                }
-                else if (value < Min)
-                {
-                    value = Min;
-                    clipped++;
-                }
-
-                g[i] = value;
-                after += (double)value * value;
-            }
+            double parameterBefore = GradientNorm.SumOfSquares(g);
+            clipped += ClipInPlace(g);
+            after += GradientNorm.SumOfSquares(g);
 
             sums[p] = parameterBefore;
             before += parameterBefore;
         }
 
         return GradientNorm.Statistics(sums, before, after, clipped, components, double.NaN);
+    }
+
+    /// <summary>Clips <paramref name="g"/> into [Min, Max] and returns how many components moved; NaN stays NaN.</summary>
+    /// <remarks>Selections use comparison masks, without branches on the data, eight components at a time.</remarks>
+    private long ClipInPlace(Span<float> g)
+    {
+        long clipped = 0;
+        var min = Vector256.Create(Min);
+        var max = Vector256.Create(Max);
+        int i = 0;
+        for (; i + Vector256<float>.Count <= g.Length; i += Vector256<float>.Count)
+        {
+            Span<float> chunk = g.Slice(i, Vector256<float>.Count);
+            Vector256<float> value = Vector256.Create(chunk);
+            Vector256<float> above = Vector256.GreaterThan(value, max);
+            Vector256<float> below = Vector256.LessThan(value, min);
+            clipped += BitOperations.PopCount((above | below).ExtractMostSignificantBits());
+            Vector256.ConditionalSelect(above, max, Vector256.ConditionalSelect(below, min, value)).CopyTo(chunk);
+        }
+
+        for (; i < g.Length; i++)
+        {
+            if (g[i] > Max)
+            {
+                g[i] = Max;
+                clipped++;
+            }
+            else if (g[i] < Min)
+            {
+                g[i] = Min;
+                clipped++;
+            }
+        }
+
+        return clipped;
     }
 }
