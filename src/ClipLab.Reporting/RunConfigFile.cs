@@ -141,6 +141,7 @@ public static class RunConfigFile
         {
             var reader = new ConfigReader(fullPath);
             JsonElement root = reader.Require(document.RootElement, "", JsonValueKind.Object);
+
             int version = reader.Get<int>(root, "format_version");
             if (version != FormatVersion)
             {
@@ -155,6 +156,38 @@ public static class RunConfigFile
             if (seeds.Length == 0)
             {
                 throw new InvalidDataException($"{fullPath}: key 'seeds' is empty; list at least one seed.");
+            }
+
+            if (seeds.Distinct().Count() != seeds.Length)
+            {
+                throw new InvalidDataException($"{fullPath}: key 'seeds' lists a seed twice; list each seed once.");
+            }
+
+            try
+            {
+                Trainer.Validate(config);
+            }
+            catch (ArgumentException error)
+            {
+                // the trainer names its properties; the file names them in snake case under config.
+                string key = JsonNamingPolicy.SnakeCaseLower.ConvertName(error.Message.Split(' ')[0]);
+                throw new InvalidDataException($"{fullPath}: key 'config.{key}' is invalid: {error.Message.Split('\n')[0]}", error);
+            }
+
+            if (config.ValidationPointCount != reader.ValidationPointCount(root))
+            {
+                throw new InvalidDataException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{fullPath}: key 'config.validation_point_count' is {reader.ValidationPointCount(root)}, but steps and eval_every give {config.ValidationPointCount}; it is computed, so remove it or correct it."));
+            }
+
+            foreach (JsonProperty entry in root.EnumerateObject())
+            {
+                if (!TopLevelKeys.Contains(entry.Name))
+                {
+                    throw new InvalidDataException(
+                        $"{fullPath}: key '{entry.Name}' is not a config.json key. Known keys: {string.Join(", ", TopLevelKeys)}.");
+                }
             }
 
             if (variants.Length == 0)
@@ -188,9 +221,19 @@ public static class RunConfigFile
         }
     }
 
+    // every key a config.json may hold at its top level
+    private static readonly string[] TopLevelKeys =
+        ["format_version", "command", "config", "variants", "seeds", "data_sha256", "cliplab_version", "dotnet_version", "sweep"];
+
     /// <summary>Reads keys with messages that name the file and the key.</summary>
     private sealed class ConfigReader(string path)
     {
+        /// <summary>Returns config.validation_point_count when present, else the value the settings imply.</summary>
+        public int ValidationPointCount(JsonElement root) =>
+            root.GetProperty("config").TryGetProperty("validation_point_count", out JsonElement value) && value.TryGetInt32(out int count)
+                ? count
+                : ReadExperimentConfig(root.GetProperty("config")).ValidationPointCount;
+
         public JsonElement Require(JsonElement parent, string key, JsonValueKind kind)
         {
             JsonElement element = parent;

@@ -36,6 +36,11 @@ public class RunConfigFileTests
     [InlineData("\"non_finite_policy\": \"Stop\"", "\"non_finite_policy\": \"Halt\"", "key 'config.non_finite_policy' has the value \"Halt\"")]
     [InlineData("\"seeds\": [", "\"seedz\": [", "key 'seeds' is missing")]
     [InlineData("\"format_version\": 1", "\"format_version\": 2", "key 'format_version' is 2")]
+    [InlineData("\"seeds\": [", "\"seeds\": [1, ", "key 'seeds' lists a seed twice")]
+    [InlineData("\"format_version\": 1", "\"format_version\": 1, \"foo\": 1", "key 'foo' is not a config.json key")]
+    [InlineData("\"steps\": 1000", "\"steps\": -5", "key 'config.steps' is invalid")]
+    [InlineData("\"learning_rate\": 0.01", "\"learning_rate\": -0.01", "key 'config.learning_rate' is invalid")]
+    [InlineData("\"validation_point_count\": 100", "\"validation_point_count\": 99", "key 'config.validation_point_count' is 99")]
     public void RunConfigFile_InvalidKey_ThrowsNamingKey(string original, string replacement, string expected)
     {
         using var temp = new TempDirectory();
