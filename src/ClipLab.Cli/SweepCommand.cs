@@ -87,7 +87,13 @@ internal static class SweepCommand
                 {
                     string text = parsed.GetValue(sweepArgument)
                         ?? throw new UsageException("name the method and thresholds to sweep, for example 'cliplab sweep value:1e-4,1e-3,1e-2', or rerun a sweep with --config FILE.");
-                    (SweepDefinition sweep, IReadOnlyList<IGradientClipper> clippers) = SweepSpec.Parse(text, parsed.GetValue(methodOptions));
+                    string? options = parsed.GetValue(methodOptions);
+                    if (options is not null && string.IsNullOrWhiteSpace(options))
+                    {
+                        throw new UsageException("--method-options needs settings such as inf,torch, got an empty value; leave the option out for none.");
+                    }
+
+                    (SweepDefinition sweep, IReadOnlyList<IGradientClipper> clippers) = SweepSpec.Parse(text, options);
                     var config = new ExperimentConfig
                     {
                         Seed = parsed.GetValue(seed),

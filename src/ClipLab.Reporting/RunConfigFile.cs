@@ -122,6 +122,11 @@ public static class RunConfigFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"Config path '{fullPath}' is a folder. Pass the config.json file inside an earlier run folder.", fullPath);
+        }
+
         if (!File.Exists(fullPath))
         {
             throw new FileNotFoundException($"Config file '{fullPath}' not found. Pass the config.json of an earlier run folder.", fullPath);

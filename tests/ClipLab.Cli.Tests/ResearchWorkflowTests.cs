@@ -104,6 +104,29 @@ public sealed class ResearchWorkflowTests
     }
 
     [Fact]
+    public void Sweep_EmptyMethodOptions_ExitsTwoNamingOption()
+    {
+        using var output = new TemporaryFolder();
+
+        CliProcess.Result result = CliProcess.Run(
+            QuickTimeout, "sweep", "global-norm:1,10", "--method-options", "", "--data", CliProcess.DataDirectory, "--out", output.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--method-options", result.StandardError);
+    }
+
+    [Fact]
+    public void Compare_ConfigPathIsFolder_ExitsTwoSayingSo()
+    {
+        using var folder = new TemporaryFolder();
+
+        CliProcess.Result result = CliProcess.Run(QuickTimeout, "compare", "--config", folder.Path, "--data", CliProcess.DataDirectory);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a folder", result.StandardError);
+    }
+
+    [Fact]
     public void Compare_RerunFromConfig_ReproducesMetricsBitwise()
     {
         using var output = new TemporaryFolder();
