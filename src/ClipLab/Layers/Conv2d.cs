@@ -27,6 +27,11 @@ public sealed class Conv2d : Layer
     private float[]? _columnGrads;
     private float[]? _product;
     private float[]? _weightTransposed;
+    private float[]? _outputGradTransposed;
+    private float[]? _weightGradTransposed;
+
+    // output channels from which the weight gradient is one matrix product rather than dot products
+    private const int TransposedProductChannels = 16;
     private Tensor? _input;
 
     /// <summary>Creates a convolution with zero weights and biases.</summary>
@@ -188,8 +193,8 @@ public sealed class Conv2d : Layer
                 biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
             }
 
-            // weight gradient: dW [OC, IC * KH * KW] += dY_g cols_g^T, one dot product per weight
-            MatMul.MultiplyTransposed(outputGradColumns, _columns!, blockStart, Weight.Grad.Data, OutChannels, columnCount, rows, Parallelism);
+            // weight gradient: dW [OC, IC * KH * KW] += dY_g cols_g^T
+            AccumulateWeightGrad(outputGradColumns, blockStart, columnCount, rows);
 
             if (inputGrad is not null)
             {
@@ -203,6 +208,38 @@ public sealed class Conv2d : Layer
         Weight.MarkGradWritten();
         Bias.MarkGradWritten();
         return inputGrad;
+    }
+
+    /// <summary>Adds dY_g [OC, columnCount] times the transpose of the group's cols block [rows, columnCount] to dW.</summary>
+    /// <remarks>
+    /// With at least 16 output channels, dW^T [rows, OC] = cols_g dY_g^T is one product whose
+    /// output rows fill the 16-wide vector tile, after a transpose of the small dY_g. Fewer
+    /// channels (conv1 has 6) would leave most of each tile empty, so there every weight is one
+    /// dot product of two long rows instead.
+    /// </remarks>
+    private void AccumulateWeightGrad(float[] outputGradColumns, int blockStart, int columnCount, int rows)
+    {
+        if (OutChannels < TransposedProductChannels)
+        {
+            MatMul.MultiplyTransposed(outputGradColumns, _columns!, blockStart, Weight.Grad.Data, OutChannels, columnCount, rows, Parallelism);
+            return;
+        }
+
+        float[] outputGradTransposed = Scratch.Ensure(ref _outputGradTransposed, columnCount * OutChannels);
+        MatMul.Transpose(outputGradColumns.AsSpan(0, OutChannels * columnCount), outputGradTransposed, OutChannels, columnCount);
+        float[] weightGradTransposed = Scratch.Ensure(ref _weightGradTransposed, rows * OutChannels);
+        MatMul.Multiply(_columns!, blockStart, outputGradTransposed, weightGradTransposed, rows, columnCount, OutChannels, Parallelism);
+
+        // dW [OC, rows] += (dW^T)^T
+        Span<float> weightGrad = Weight.Grad.Span;
+        for (int oc = 0; oc < OutChannels; oc++)
+        {
+            Span<float> row = weightGrad.Slice(oc * rows, rows);
+            for (int kk = 0; kk < rows; kk++)
+            {
+                row[kk] += weightGradTransposed[kk * OutChannels + oc];
+            }
+        }
     }
 
     /// <summary>Writes item <paramref name="n"/> as column block <paramref name="local"/> of a group's cols [IC * KH * KW, columnCount].</summary>

@@ -28,6 +28,27 @@ internal static class MatMul
         float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism) =>
         Multiply(a, b, 0, c, m, k, n, parallelism, accumulate);
 
+    /// <summary>C = A B for contiguous matrices, with A starting at <paramref name="aOffset"/> in <paramref name="a"/>, on the calling thread unless large.</summary>
+    public static void Multiply(float[] a, int aOffset, float[] b, float[] c, int m, int k, int n, Parallelism parallelism)
+    {
+        if ((long)m * k * n < ParallelThreshold || parallelism.MaxThreads == 1)
+        {
+            MultiplyStrided(a.AsSpan(aOffset), b, n, c, n, m, k, n, accumulate: false);
+            return;
+        }
+
+        // fixed row blocks of A and C whose boundaries depend only on m
+        int blocks = Math.Min(4 * parallelism.MaxThreads, (m + TileRows - 1) / TileRows);
+        int blockRows = ((m + TileRows - 1) / TileRows + blocks - 1) / blocks * TileRows;
+        blocks = (m + blockRows - 1) / blockRows;
+        parallelism.For(blocks, (a, aOffset, b, c, m, k, n, blockRows), static (block, s) =>
+        {
+            int first = block * s.blockRows;
+            int rows = Math.Min(s.m, first + s.blockRows) - first;
+            MultiplyStrided(s.a.AsSpan(s.aOffset + first * s.k), s.b, s.n, s.c.AsSpan(first * s.n), s.n, rows, s.k, s.n, accumulate: false);
+        });
+    }
+
     /// <summary>
     /// C = A B, or C += A B when <paramref name="accumulate"/> is set, for contiguous matrices,
     /// with B starting at <paramref name="bOffset"/> in <paramref name="b"/>.

@@ -28,6 +28,8 @@ public sealed class LayerGradientTests
     [InlineData(1, 1, 1, 5, 5, 5, 1, 0)]
     [InlineData(2, 3, 4, 9, 7, 3, 2, 1)]
     [InlineData(2, 2, 2, 6, 6, 2, 3, 2)]
+    [InlineData(2, 3, 16, 7, 6, 3, 1, 0)]
+    [InlineData(10, 2, 17, 5, 5, 3, 1, 1)]
     public void Conv2d_Backward_MatchesFiniteDifferences(
         int batchSize, int inChannels, int outChannels, int height, int width, int kernelSize, int stride, int padding)
     {
