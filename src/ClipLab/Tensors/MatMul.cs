@@ -114,6 +114,12 @@ internal static class MatMul
                 Tile4x16(a, b, ldb, c, ldc, i, j, k, accumulate);
             }
 
+            if (i + 2 <= m)
+            {
+                Tile2x16(a, b, ldb, c, ldc, i, j, k, accumulate);
+                i += 2;
+            }
+
             for (; i < m; i++)
             {
                 Tile1x16(a, b, ldb, c, ldc, i, j, k, accumulate);
@@ -249,6 +255,42 @@ internal static class MatMul
         s21.StoreUnsafe(ref c2, 8);
         s30.StoreUnsafe(ref c3);
         s31.StoreUnsafe(ref c3, 8);
+    }
+
+    /// <summary>Two rows by 16 columns: four independent accumulator chains, for row counts such as 6 that leave two rows after the 4-row tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile2x16(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int i, int j, int k, bool accumulate)
+    {
+        _ = c[(i + 1) * ldc + j + TileColumns - 1];
+        ref float c0 = ref c[i * ldc + j];
+        ref float c1 = ref Unsafe.Add(ref c0, ldc);
+        Vector256<float> s00 = accumulate ? Vector256.LoadUnsafe(ref c0) : Vector256<float>.Zero;
+        Vector256<float> s01 = accumulate ? Vector256.LoadUnsafe(ref c0, 8) : Vector256<float>.Zero;
+        Vector256<float> s10 = accumulate ? Vector256.LoadUnsafe(ref c1) : Vector256<float>.Zero;
+        Vector256<float> s11 = accumulate ? Vector256.LoadUnsafe(ref c1, 8) : Vector256<float>.Zero;
+
+        _ = b[(k - 1) * ldb + j + TileColumns - 1];
+        _ = a[(i + 2) * k - 1];
+        ref float a0 = ref Unsafe.AsRef(in a[i * k]);
+        ref float a1 = ref Unsafe.Add(ref a0, k);
+        ref float bRow = ref Unsafe.Add(ref Unsafe.AsRef(in b[0]), j);
+        for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, ldb))
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bRow);
+            Vector256<float> b1 = Vector256.LoadUnsafe(ref bRow, 8);
+            var s = Vector256.Create(Unsafe.Add(ref a0, p));
+            s00 = Vector256.FusedMultiplyAdd(s, b0, s00);
+            s01 = Vector256.FusedMultiplyAdd(s, b1, s01);
+            s = Vector256.Create(Unsafe.Add(ref a1, p));
+            s10 = Vector256.FusedMultiplyAdd(s, b0, s10);
+            s11 = Vector256.FusedMultiplyAdd(s, b1, s11);
+        }
+
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

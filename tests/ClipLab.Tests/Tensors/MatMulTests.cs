@@ -12,6 +12,7 @@ public sealed class MatMulTests
     [InlineData(5, 7, 33)]
     [InlineData(6, 25, 6272)]
     [InlineData(17, 3, 15)]
+    [InlineData(7, 9, 48)]
     public void Multiply_MatchesDoubleReference(int m, int k, int n)
     {
         var rng = new Rng(31);
