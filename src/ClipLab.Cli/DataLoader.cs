@@ -10,7 +10,15 @@ internal static class DataLoader
         Load(optionDirectory, DatasetDefinition.Mnist, cancellationToken);
 
     /// <summary>Returns the loaded data set <paramref name="dataset"/>, or null after printing why it could not be loaded.</summary>
-    public static MnistDataset? Load(string? optionDirectory, DatasetDefinition dataset, CancellationToken cancellationToken)
+    public static MnistDataset? Load(string? optionDirectory, DatasetDefinition dataset, CancellationToken cancellationToken) =>
+        Load(optionDirectory, dataset, (directory, definition) => MnistDataset.Load(directory, definition), cancellationToken);
+
+    /// <summary>Returns the test split of <paramref name="dataset"/>, which needs only its two test files, or null after printing why it could not be loaded.</summary>
+    public static DataSplit? LoadTest(string? optionDirectory, DatasetDefinition dataset, CancellationToken cancellationToken) =>
+        Load(optionDirectory, dataset, MnistDataset.LoadTest, cancellationToken);
+
+    private static T? Load<T>(string? optionDirectory, DatasetDefinition dataset, Func<string, DatasetDefinition, T> read, CancellationToken cancellationToken)
+        where T : class
     {
         DataDirectory directory;
         try
@@ -36,7 +44,7 @@ internal static class DataLoader
 
         try
         {
-            return MnistDataset.Load(directory.Path, dataset);
+            return read(directory.Path, dataset);
         }
         catch (FileNotFoundException error)
         {

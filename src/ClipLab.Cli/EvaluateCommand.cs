@@ -26,7 +26,7 @@ internal static class EvaluateCommand
         var data = new Option<string?>("--data")
         {
             HelpName = "DIR",
-            Description = "Folder with the four IDX files of the data set the model was trained on (recorded in the model file). "
+            Description = "Folder with the test IDX files (the training files are not needed) of the data set the model was trained on (recorded in the model file). "
                 + "Default for MNIST: $CLIPLAB_DATA, else the cache folder; for Fashion-MNIST: /usr/share/datasets/fashion-mnist, else the cache folder.",
         };
         var output = new Option<string?>("--out") { HelpName = "DIR", Description = $"Folder for {ChartName}.png, {ChartName}.svg and {JsonName}. Default: the model file's folder." };
@@ -71,14 +71,14 @@ internal static class EvaluateCommand
                 return ExitCodes.RuntimeFailure;
             }
 
-            MnistDataset? data = DataLoader.Load(dataDirectory, model.Dataset, CancellationToken.None);
-            if (data is null)
+            DataSplit? test = DataLoader.LoadTest(dataDirectory, model.Dataset, CancellationToken.None);
+            if (test is null)
             {
                 return ExitCodes.RuntimeFailure;
             }
 
-            ClassificationReport report = Evaluator.EvaluateWithConfusion(model.Network, data.Test);
-            Print(report, model.Dataset, data.Test.Count);
+            ClassificationReport report = Evaluator.EvaluateWithConfusion(model.Network, test);
+            Print(report, model.Dataset, test.Count);
 
             string chartPath = Path.Combine(Path.GetFullPath(outputDirectory), ChartName);
             string title = string.Create(CultureInfo.InvariantCulture, $"{model.Dataset.DisplayName} test set: accuracy {report.Accuracy:F4}, loss {report.Loss:F4}");

@@ -99,4 +99,20 @@ public sealed class EvaluateCommandTests(TrainedModelFixture model) : IClassFixt
         Assert.Contains(option, result.StandardError);
         Assert.DoesNotContain("   at ", result.StandardError);
     }
+
+    [Fact]
+    public void Evaluate_OnlyTestFiles_Succeeds()
+    {
+        using var data = new TemporaryFolder();
+        using var output = new TemporaryFolder();
+        foreach (string file in Directory.GetFiles(CliProcess.DataDirectory, "t10k-*"))
+        {
+            File.Copy(file, Path.Combine(data.Path, Path.GetFileName(file)));
+        }
+
+        CliProcess.Result result = CliProcess.Run(Timeout, "evaluate", "--model", model.ModelPath, "--data", data.Path, "--out", output.Path);
+
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.StandardError}");
+        Assert.True(File.Exists(Path.Combine(output.Path, "evaluation.json")), "evaluation.json is missing");
+    }
 }

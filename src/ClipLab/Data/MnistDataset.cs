@@ -88,13 +88,43 @@ public sealed class MnistDataset
             DataSplit.FromSource(testImages, testLabels, 0, testImages.Count));
     }
 
-    /// <summary>Returns the paths of the four files in catalog order, or throws naming every missing one.</summary>
-    private static string[] FindAll(string directory, DatasetDefinition dataset)
+    /// <summary>
+    /// Loads only the test files of <paramref name="dataset"/> from <paramref name="directory"/>,
+    /// for evaluating a trained model: the training files need not be present.
+    /// </summary>
+    /// <param name="directory">Directory that contains the test image and label files, with or without <c>.gz</c>.</param>
+    /// <param name="dataset">The data set, for example <see cref="DatasetDefinition.Mnist"/>.</param>
+    /// <returns>The test split, images scaled to [0, 1] and padded to 32 x 32 on copy.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">The directory does not exist or lacks a test file; the message names it and explains how to supply it.</exception>
+    /// <exception cref="InvalidDataException">A test file is malformed or holds no image; see <see cref="Load(string, int)"/>.</exception>
+    public static DataSplit LoadTest(string directory, DatasetDefinition dataset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(dataset);
+
+        string[] paths = FindAll(directory, dataset, firstFile: 2);
+        (IdxImages testImages, byte[] testLabels) = ReadPair(paths[2], paths[3]);
+        if (testImages.Count == 0)
+        {
+            throw new InvalidDataException($"{paths[2]}: expected at least 1 test image, found 0.");
+        }
+
+        return DataSplit.FromSource(testImages, testLabels, 0, testImages.Count);
+    }
+
+    /// <summary>
+    /// Returns the paths of the files in catalog order (training images, training labels, test
+    /// images, test labels), or throws naming every missing one. Files before
+    /// <paramref name="firstFile"/> are neither looked for nor returned.
+    /// </summary>
+    private static string[] FindAll(string directory, DatasetDefinition dataset, int firstFile = 0)
     {
         var paths = new string[dataset.Files.Count];
         var missing = new List<string>();
         string? firstMissingPath = null;
-        for (int i = 0; i < paths.Length; i++)
+        for (int i = firstFile; i < paths.Length; i++)
         {
             MnistFile file = dataset.Files[i];
             string? path = MnistFiles.Find(directory, file);
