@@ -1,3 +1,4 @@
+using ClipLab.Reporting.Reports;
 using System.Globalization;
 using ClipLab.Reporting;
 using ClipLab.Reporting.Statistics;
@@ -84,5 +85,5 @@ internal static class ConsoleSummary
         }
     }
 
-    private static string Format(double value) => double.IsNaN(value) ? "n/a" : value.ToString("F4", CultureInfo.InvariantCulture);
+    private static string Format(double value) => ReportFormat.Statistic(value);
 }

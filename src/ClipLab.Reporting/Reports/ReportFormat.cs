@@ -3,13 +3,21 @@ using System.Globalization;
 namespace ClipLab.Reporting.Reports;
 
 /// <summary>Number formats shared by the report tables and the console summary.</summary>
-internal static class ReportFormat
+public static class ReportFormat
 {
     /// <summary>Text for a number that was not measured.</summary>
     public const string NotMeasured = "n/a";
 
-    /// <summary>Formats a loss or accuracy with 4 decimals, as the log does; NaN prints as "NaN".</summary>
-    public static string Metric(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Formats a loss or accuracy with 4 decimals, as the log does, or in scientific notation
+    /// from 1e6 on, where a diverging loss would otherwise fill a table row; NaN prints as "NaN".
+    /// </summary>
+    public static string Metric(double value) =>
+        Math.Abs(value) >= LargeValue
+            ? value.ToString("0.000E+0", CultureInfo.InvariantCulture)
+            : value.ToString("F4", CultureInfo.InvariantCulture);
+
+    private const double LargeValue = 1e6;
 
     /// <summary>Formats a statistic: 4 decimals, or "n/a" when it is NaN because too few values exist.</summary>
     public static string Statistic(double value) => double.IsNaN(value) ? NotMeasured : Metric(value);
