@@ -116,35 +116,70 @@ public sealed class Conv2d : Layer
 
         // cols holds every group's unfolded block, [IC * KH * KW, G * P] each, for the backward pass
         float[] columns = Scratch.Ensure(ref _columns, rows * batchSize * positions);
-        float[] product = Scratch.Ensure(ref _product, OutChannels * Math.Min(batchSize, GroupSize) * positions);
         Tensor output = _outputs.Get(batchSize, OutChannels, outHeight, outWidth);
-        ReadOnlySpan<float> bias = Bias.Value.Span;
+        int groups = (batchSize + GroupSize - 1) / GroupSize;
+        if (groups > 1 && Parallelism.MaxThreads > 1)
+        {
+            // whole groups in parallel, each on one thread with its own block of the product buffer;
+            // every group computes exactly what it computes on its own, so the bits do not change
+            float[] products = Scratch.Ensure(ref _product, OutChannels * batchSize * positions);
+            Parallelism.For(groups, (Layer: this, input, columns, products, output, outHeight, outWidth), static (group, s) =>
+                s.Layer.ForwardGroup(s.input, group * GroupSize, s.columns, s.products, s.output, s.outHeight, s.outWidth, Parallelism.Single));
+            return output;
+        }
+
+        float[] product = Scratch.Ensure(ref _product, OutChannels * Math.Min(batchSize, GroupSize) * positions);
         for (int first = 0; first < batchSize; first += GroupSize)
         {
-            int count = Math.Min(GroupSize, batchSize - first);
-            int columnCount = count * positions;
-            int blockStart = rows * first * positions;
-
-            // unfold the group's items into its block of cols
-            Parallelism.For(count, (Layer: this, input, first, outHeight, outWidth, columns, blockStart, columnCount), static (i, s) =>
-                s.Layer.Unfold(s.input, s.first + i, i, s.outHeight, s.outWidth, s.columns.AsSpan(s.blockStart, s.columnCount * s.Layer.Rows), s.columnCount));
-
-            // Y_g [OC, G * P] = W [OC, IC * KH * KW] cols_g
-            MatMul.Multiply(Weight.Value.Data, columns, blockStart, product, OutChannels, rows, columnCount, Parallelism);
-
-            // reorder to [N, OC, P] and add the bias
-            for (int i = 0; i < count; i++)
-            {
-                for (int oc = 0; oc < OutChannels; oc++)
-                {
-                    ReadOnlySpan<float> source = product.AsSpan(oc * columnCount + i * positions, positions);
-                    Span<float> target = output.Span.Slice(((first + i) * OutChannels + oc) * positions, positions);
-                    TensorPrimitives.Add(source, bias[oc], target);
-                }
-            }
+            ForwardGroup(input, first, columns, product, output, outHeight, outWidth, Parallelism, productOffsetPerItem: false);
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Unfolds, multiplies and reorders the group of up to <see cref="GroupSize"/> items that
+    /// starts at item <paramref name="first"/>. The group's product block starts at item
+    /// <paramref name="first"/> of <paramref name="product"/> when <paramref name="productOffsetPerItem"/>
+    /// is set (groups in parallel), else at 0 (groups one after another).
+    /// </summary>
+    private void ForwardGroup(
+        Tensor input, int first, float[] columns, float[] product, Tensor output, int outHeight, int outWidth,
+        Parallelism parallelism, bool productOffsetPerItem = true)
+    {
+        int batchSize = input.Dim(0);
+        int positions = outHeight * outWidth;
+        int rows = Rows;
+        int count = Math.Min(GroupSize, batchSize - first);
+        int columnCount = count * positions;
+        int blockStart = rows * first * positions;
+        int productStart = productOffsetPerItem ? OutChannels * first * positions : 0;
+
+        // unfold the group's items into its block of cols
+        parallelism.For(count, (Layer: this, input, first, outHeight, outWidth, columns, blockStart, columnCount), static (i, s) =>
+            s.Layer.Unfold(s.input, s.first + i, i, s.outHeight, s.outWidth, s.columns.AsSpan(s.blockStart, s.columnCount * s.Layer.Rows), s.columnCount));
+
+        // Y_g [OC, G * P] = W [OC, IC * KH * KW] cols_g
+        if (productStart == 0)
+        {
+            MatMul.Multiply(Weight.Value.Data, columns, blockStart, product, OutChannels, rows, columnCount, parallelism);
+        }
+        else
+        {
+            MatMul.MultiplyStrided(Weight.Value.Span, columns.AsSpan(blockStart), columnCount, product.AsSpan(productStart), columnCount, OutChannels, rows, columnCount, accumulate: false);
+        }
+
+        // reorder to [N, OC, P] and add the bias
+        ReadOnlySpan<float> bias = Bias.Value.Span;
+        for (int i = 0; i < count; i++)
+        {
+            for (int oc = 0; oc < OutChannels; oc++)
+            {
+                ReadOnlySpan<float> source = product.AsSpan(productStart + oc * columnCount + i * positions, positions);
+                Span<float> target = output.Span.Slice(((first + i) * OutChannels + oc) * positions, positions);
+                TensorPrimitives.Add(source, bias[oc], target);
+            }
+        }
     }
 
     /// <summary>Output gradient [N, OC, OH, OW] -> input gradient [N, IC, H, W].</summary>
