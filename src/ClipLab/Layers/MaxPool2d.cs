@@ -60,7 +60,6 @@ public sealed class MaxPool2d : Layer
             throw new ArgumentException($"{Name}: input must have shape [N, C, H, W], got {input.ShapeText}.", nameof(input));
         }
 
-        int planes = input.Dim(0) * input.Dim(1);
         int height = input.Dim(2);
         int width = input.Dim(3);
         int outHeight = OutputSize(height);
@@ -73,10 +72,22 @@ public sealed class MaxPool2d : Layer
 
         _input = input;
 
+        // planes in blocks of one item's channels: disjoint outputs, so any split gives the same bits
+        int channels = input.Dim(1);
+        Parallelism.For(input.Dim(0), (Layer: this, input, output, Argmax: _argmax, channels, outHeight, outWidth), static (n, s) =>
+            s.Layer.PoolPlanes(s.input, s.output, s.Argmax, n * s.channels, s.channels, s.outHeight, s.outWidth));
+        return output;
+    }
+
+    /// <summary>Pools <paramref name="count"/> planes starting at plane <paramref name="firstPlane"/> (plane = item * C + channel).</summary>
+    private void PoolPlanes(Tensor input, Tensor output, int[] argmaxIndices, int firstPlane, int count, int outHeight, int outWidth)
+    {
+        int height = input.Dim(2);
+        int width = input.Dim(3);
         ReadOnlySpan<float> x = input.Span;
         Span<float> y = output.Span;
-        Span<int> argmax = _argmax;
-        for (int plane = 0; plane < planes; plane++)
+        Span<int> argmax = argmaxIndices;
+        for (int plane = firstPlane; plane < firstPlane + count; plane++)
         {
             int planeStart = plane * height * width;
             for (int oh = 0; oh < outHeight; oh++)
@@ -95,8 +106,6 @@ public sealed class MaxPool2d : Layer
                 }
             }
         }
-
-        return output;
     }
 
     /// <summary>Returns the maximum of the window starting at <paramref name="windowStart"/> and its index; NaN wins, else the first maximum.</summary>
