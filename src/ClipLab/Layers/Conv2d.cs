@@ -32,6 +32,9 @@ public sealed class Conv2d : Layer
 
     // output channels from which the weight gradient is one matrix product rather than dot products
     private const int TransposedProductChannels = 16;
+
+    // rows shorter than this are added in a plain loop when folding, to skip the call overhead
+    private const int ShortRowWidth = 16;
     private Tensor? _input;
 
     /// <summary>Creates a convolution with zero weights and biases.</summary>
@@ -354,7 +357,18 @@ public sealed class Conv2d : Layer
                         for (int oh = 0; oh < outHeight; oh++)
                         {
                             Span<float> target = image.Slice((ic * height + oh + kh) * width + kw, outWidth);
-                            TensorPrimitives.Add(target, row.Slice(oh * outWidth, outWidth), target);
+                            ReadOnlySpan<float> source = row.Slice(oh * outWidth, outWidth);
+                            if (outWidth >= ShortRowWidth)
+                            {
+                                TensorPrimitives.Add(target, source, target);
+                                continue;
+                            }
+
+                            // rows as short as conv2's 10 values cost less as a plain loop than as a call
+                            for (int ow = 0; ow < target.Length; ow++)
+                            {
+                                target[ow] += source[ow];
+                            }
                         }
 
                         continue;
