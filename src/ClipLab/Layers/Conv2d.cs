@@ -14,10 +14,11 @@ namespace ClipLab.Layers;
 /// OH = (H + 2 * padding - kernelSize) / stride + 1, and likewise OW.
 /// </summary>
 /// <remarks>
-/// Forward unfolds the whole batch into columns, cols [IC * KH * KW, N * OH * OW], so that one
-/// matrix product Y = W cols serves every item; backward uses dW += dY cols^T and
-/// dcols = W^T dY, then folds dcols back onto the input. Weights are stored as PyTorch stores
-/// them, [OC, IC, KH, KW].
+/// Forward unfolds the batch in groups of up to eight items into columns,
+/// cols_g [IC * KH * KW, G * OH * OW], so that one matrix product Y_g = W cols_g serves every
+/// item of a group while its buffers stay in the cache. Backward uses dW += dY_g cols_g^T and
+/// dcols_g = W^T dY_g per group, then folds dcols_g back onto the input. Weights are stored as
+/// PyTorch stores them, [OC, IC, KH, KW].
 /// </remarks>
 public sealed class Conv2d : Layer
 {
@@ -123,8 +124,8 @@ public sealed class Conv2d : Layer
         int groups = (batchSize + GroupSize - 1) / GroupSize;
         if (groups > 1 && Parallelism.MaxThreads > 1)
         {
-            // whole groups in parallel, each on one thread with its own block of the product buffer;
-            // every group computes exactly what it computes on its own, so the bits do not change
+            // Whole groups run in parallel, each on one thread with its own block of the product
+            // buffer. A group computes the same values either way, so the bits do not change.
             float[] products = Scratch.Ensure(ref _product, OutChannels * batchSize * positions);
             Parallelism.For(groups, (Layer: this, input, columns, products, output, outHeight, outWidth), static (group, s) =>
                 s.Layer.ForwardGroup(s.input, group * GroupSize, s.columns, s.products, s.output, s.outHeight, s.outWidth, Parallelism.Single));
