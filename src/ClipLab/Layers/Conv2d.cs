@@ -128,14 +128,14 @@ public sealed class Conv2d : Layer
             // buffer. A group computes the same values either way, so the bits do not change.
             float[] products = Scratch.Ensure(ref _product, OutChannels * batchSize * positions);
             Parallelism.For(groups, (Layer: this, input, columns, products, output, outHeight, outWidth), static (group, s) =>
-                s.Layer.ForwardGroup(s.input, group * GroupSize, s.columns, s.products, s.output, s.outHeight, s.outWidth, Parallelism.Single));
+                s.Layer.ForwardGroup(s.input, group * GroupSize, s.columns, s.products, s.Layer.OutChannels * group * GroupSize * s.outHeight * s.outWidth, s.output, s.outHeight, s.outWidth, Parallelism.Single));
             return output;
         }
 
         float[] product = Scratch.Ensure(ref _product, OutChannels * Math.Min(batchSize, GroupSize) * positions);
         for (int first = 0; first < batchSize; first += GroupSize)
         {
-            ForwardGroup(input, first, columns, product, output, outHeight, outWidth, Parallelism, productOffsetPerItem: false);
+            ForwardGroup(input, first, columns, product, productStart: 0, output, outHeight, outWidth, Parallelism);
         }
 
         return output;
@@ -143,13 +143,12 @@ public sealed class Conv2d : Layer
 
     /// <summary>
     /// Unfolds, multiplies and reorders the group of up to <see cref="GroupSize"/> items that
-    /// starts at item <paramref name="first"/>. The group's product block starts at item
-    /// <paramref name="first"/> of <paramref name="product"/> when <paramref name="productOffsetPerItem"/>
-    /// is set (groups in parallel), else at 0 (groups one after another).
+    /// starts at item <paramref name="first"/>, with the group's product block at
+    /// <paramref name="productStart"/> in <paramref name="product"/>.
     /// </summary>
     private void ForwardGroup(
-        Tensor input, int first, float[] columns, float[] product, Tensor output, int outHeight, int outWidth,
-        Parallelism parallelism, bool productOffsetPerItem = true)
+        Tensor input, int first, float[] columns, float[] product, int productStart, Tensor output, int outHeight, int outWidth,
+        Parallelism parallelism)
     {
         int batchSize = input.Dim(0);
         int positions = outHeight * outWidth;
@@ -157,20 +156,19 @@ public sealed class Conv2d : Layer
         int count = Math.Min(GroupSize, batchSize - first);
         int columnCount = count * positions;
         int blockStart = rows * first * positions;
-        int productStart = productOffsetPerItem ? OutChannels * first * positions : 0;
 
         // unfold the group's items into its block of cols
         parallelism.For(count, (Layer: this, input, first, outHeight, outWidth, columns, blockStart, columnCount), static (i, s) =>
             s.Layer.Unfold(s.input, s.first + i, i, s.outHeight, s.outWidth, s.columns.AsSpan(s.blockStart, s.columnCount * s.Layer.Rows), s.columnCount));
 
         // Y_g [OC, G * P] = W [OC, IC * KH * KW] cols_g
-        if (productStart == 0)
+        if (parallelism.MaxThreads == 1)
         {
-            MatMul.Multiply(Weight.Value.Data, columns, blockStart, product, OutChannels, rows, columnCount, parallelism);
+            MatMul.MultiplyStrided(Weight.Value.Span, columns.AsSpan(blockStart), columnCount, product.AsSpan(productStart), columnCount, OutChannels, rows, columnCount, accumulate: false);
         }
         else
         {
-            MatMul.MultiplyStrided(Weight.Value.Span, columns.AsSpan(blockStart), columnCount, product.AsSpan(productStart), columnCount, OutChannels, rows, columnCount, accumulate: false);
+            MatMul.Multiply(Weight.Value.Data, columns, blockStart, product, OutChannels, rows, columnCount, parallelism);
         }
 
         // reorder to [N, OC, P] and add the bias

@@ -37,7 +37,7 @@ public abstract class Layer
 
     /// <summary>
     /// Accumulates parameter gradients for <paramref name="outputGrad"/> like <see cref="Backward"/>,
-    /// for a layer whose input gradient nobody needs (the first layer of a network); layers may
+    /// for a layer whose input gradient is not used (the first layer of a network). Layers may
     /// then skip computing it.
     /// </summary>
     public virtual void BackwardParameters(Tensor outputGrad) => Backward(outputGrad);

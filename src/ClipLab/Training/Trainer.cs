@@ -29,7 +29,7 @@ public static class Trainer
     /// <param name="observer">Receives steps and validation points as they happen; may be null.</param>
     /// <param name="cancellationToken">
     /// Stops the run after the current step; the result then keeps what was measured and
-    /// <see cref="VariantResult.Failure"/> says where it stopped.
+    /// <see cref="VariantResult.Failure"/> states where it stopped.
     /// </param>
     /// <returns>
     /// The measurements. A step with a non-finite loss or gradient is handled as
@@ -112,7 +112,7 @@ public static class Trainer
                 observer?.OnValidation(point);
 
                 // Finite gradients can still move the weights to where the loss overflows. The next
-                // step then stops on its own loss and gradients, which names the parameter; this
+                // step then stops on its own loss and gradients and names the parameter. This
                 // message is for a run that has no next step.
                 if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(validationLoss))
                 {
