@@ -59,6 +59,34 @@ internal static class ProfileRunner
 
             Console.WriteLine($"  {"total",-8} forward {forward.Sum() / repetitions,9:F1}  backward {backward.Sum() / repetitions,9:F1}");
         }
+
+        ProfileInference(network, rng, batchSize: 100);
+    }
+
+    /// <summary>Splits the time of the inference pass (Infer, as validation and testing run it) by layer.</summary>
+    private static void ProfileInference(Sequential network, Rng rng, int batchSize)
+    {
+        Tensor[] inputs = Enumerable.Range(0, 16).Select(_ => RandomImages(rng, batchSize)).ToArray();
+        double[] infer = new double[network.Layers.Count];
+        int repetitions = 24_000 / batchSize;
+        for (int r = 0; r < repetitions; r++)
+        {
+            Tensor x = inputs[r % inputs.Length];
+            for (int l = 0; l < network.Layers.Count; l++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                x = network.Layers[l].Infer(x);
+                infer[l] += Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        }
+
+        Console.WriteLine($"inference at batch {batchSize}, microseconds per batch:");
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Console.WriteLine($"  {network.Layers[l].Name,-8} infer {infer[l] / repetitions,9:F1}");
+        }
+
+        Console.WriteLine($"  {"total",-8} infer {infer.Sum() / repetitions,9:F1}");
     }
 
     private static Tensor RandomImages(Rng rng, int batchSize)

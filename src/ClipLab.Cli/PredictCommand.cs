@@ -69,7 +69,7 @@ internal static class PredictCommand
                 continue;
             }
 
-            double[] probabilities = Softmax(model.Network.Forward(new Tensor(image.Input, 1, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize)).Span);
+            double[] probabilities = Softmax(model.Network.Infer(new Tensor(image.Input, 1, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize)).Span);
             Console.Out.Write(FormatPrediction(imagePath, image.Inverted, probabilities, model.Dataset.ClassNames));
         }
 

@@ -43,6 +43,9 @@ CONV2D_CASES = [
     ("lenet_conv2", 2, 6, 16, 14, 14, 5, 1, 0),
     ("odd_sizes_stride3_padding2", 1, 2, 3, 11, 13, 4, 3, 2),
     ("kernel1_batch3", 3, 4, 2, 6, 5, 1, 1, 0),
+    # wide stride-1 outputs, which ClipLab computes by direct convolution rather than unfolding
+    ("direct_padding2_kernel3", 2, 3, 5, 20, 24, 3, 1, 2),
+    ("direct_batch10_channels7", 10, 2, 7, 18, 33, 5, 1, 1),
 ]
 
 # (name, batch size, in features, out features)

@@ -34,9 +34,9 @@ public sealed class Conv2d : Layer
     // output channels from which the weight gradient is one matrix product rather than dot products
     private const int TransposedProductChannels = 16;
 
-    // rows shorter than this are added in a plain loop when folding, to skip the call overhead
-    private const int ShortRowWidth = 16;
     private Tensor? _input;
+    private DirectConvolution? _direct;
+    private bool _forwardWasDirect;
 
     /// <summary>Creates a convolution with zero weights and biases.</summary>
     /// <param name="name">Layer name, for example "conv1".</param>
@@ -77,6 +77,17 @@ public sealed class Conv2d : Layer
 
     public int Padding { get; }
 
+    /// <summary>
+    /// Whether shapes that suit it run the direct convolution rather than the unfolded product;
+    /// tests turn it off to compare the two.
+    /// </summary>
+    internal bool AllowDirect { get; set; } = true;
+
+    /// <summary>Whether the latest forward pass ran the direct convolution.</summary>
+    internal bool LastForwardWasDirect => _forwardWasDirect;
+
+    private KernelGeometry Geometry => new(InChannels, KernelSize, Stride, Padding);
+
     /// <summary>Rows of the unfolded input, IC * KH * KW.</summary>
     private int Rows => InChannels * KernelSize * KernelSize;
 
@@ -103,7 +114,17 @@ public sealed class Conv2d : Layer
     }
 
     /// <summary>Input [N, IC, H, W] -> output [N, OC, OH, OW].</summary>
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Run(input, keepForBackward: true);
+
+    /// <summary>Input [N, IC, H, W] -> output [N, OC, OH, OW], reusing one group's unfolded block when on one thread.</summary>
+    public override Tensor Infer(Tensor input)
+    {
+        Tensor output = Run(input, keepForBackward: false);
+        _input = null;
+        return output;
+    }
+
+    private Tensor Run(Tensor input, bool keepForBackward)
     {
         if (input.Rank != 4 || input.Dim(1) != InChannels)
         {
@@ -117,25 +138,36 @@ public sealed class Conv2d : Layer
         int positions = outHeight * outWidth;
         int rows = InChannels * KernelSize * KernelSize;
         _input = input;
-
-        // cols holds every group's unfolded block, [IC * KH * KW, G * P] each, for the backward pass
-        float[] columns = Scratch.Ensure(ref _columns, rows * batchSize * positions);
         Tensor output = _outputs.Get(batchSize, OutChannels, outHeight, outWidth);
+        _forwardWasDirect = AllowDirect && DirectConvolution.Suits(Stride, outWidth);
+        if (_forwardWasDirect)
+        {
+            _direct ??= new DirectConvolution(InChannels, OutChannels, KernelSize, Padding);
+            _direct.Forward(input, output, Weight.Value.Data, Bias.Value.Data, Parallelism);
+            return output;
+        }
+
+        // Cols holds every group's unfolded block, [IC * KH * KW, G * P] each, for the backward pass
+        // and for groups that run in parallel; otherwise one block that stays in the cache serves all.
         int groups = (batchSize + GroupSize - 1) / GroupSize;
-        if (groups > 1 && Parallelism.MaxThreads > 1)
+        bool parallelGroups = groups > 1 && Parallelism.MaxThreads > 1;
+        bool blockPerGroup = keepForBackward || parallelGroups;
+        float[] columns = Scratch.Ensure(ref _columns, rows * (blockPerGroup ? batchSize : Math.Min(batchSize, GroupSize)) * positions);
+        if (parallelGroups)
         {
             // Whole groups run in parallel, each on one thread with its own block of the product
             // buffer. A group computes the same values either way, so the bits do not change.
             float[] products = Scratch.Ensure(ref _product, OutChannels * batchSize * positions);
             Parallelism.For(groups, (Layer: this, input, columns, products, output, outHeight, outWidth), static (group, s) =>
-                s.Layer.ForwardGroup(s.input, group * GroupSize, s.columns, s.products, s.Layer.OutChannels * group * GroupSize * s.outHeight * s.outWidth, s.output, s.outHeight, s.outWidth, Parallelism.Single));
+                s.Layer.ForwardGroup(s.input, group * GroupSize, s.columns, s.Layer.Rows * group * GroupSize * s.outHeight * s.outWidth, s.products, s.Layer.OutChannels * group * GroupSize * s.outHeight * s.outWidth, s.output, s.outHeight, s.outWidth, Parallelism.Single));
             return output;
         }
 
         float[] product = Scratch.Ensure(ref _product, OutChannels * Math.Min(batchSize, GroupSize) * positions);
         for (int first = 0; first < batchSize; first += GroupSize)
         {
-            ForwardGroup(input, first, columns, product, productStart: 0, output, outHeight, outWidth, Parallelism);
+            int columnsStart = blockPerGroup ? rows * first * positions : 0;
+            ForwardGroup(input, first, columns, columnsStart, product, productStart: 0, output, outHeight, outWidth, Parallelism);
         }
 
         return output;
@@ -143,11 +175,12 @@ public sealed class Conv2d : Layer
 
     /// <summary>
     /// Unfolds, multiplies and reorders the group of up to <see cref="GroupSize"/> items that
-    /// starts at item <paramref name="first"/>, with the group's product block at
+    /// starts at item <paramref name="first"/>, with the group's block of cols at
+    /// <paramref name="blockStart"/> in <paramref name="columns"/> and its product block at
     /// <paramref name="productStart"/> in <paramref name="product"/>.
     /// </summary>
     private void ForwardGroup(
-        Tensor input, int first, float[] columns, float[] product, int productStart, Tensor output, int outHeight, int outWidth,
+        Tensor input, int first, float[] columns, int blockStart, float[] product, int productStart, Tensor output, int outHeight, int outWidth,
         Parallelism parallelism)
     {
         int batchSize = input.Dim(0);
@@ -155,11 +188,10 @@ public sealed class Conv2d : Layer
         int rows = Rows;
         int count = Math.Min(GroupSize, batchSize - first);
         int columnCount = count * positions;
-        int blockStart = rows * first * positions;
 
         // unfold the group's items into its block of cols
         parallelism.For(count, (Layer: this, input, first, outHeight, outWidth, columns, blockStart, columnCount), static (i, s) =>
-            s.Layer.Unfold(s.input, s.first + i, i, s.outHeight, s.outWidth, s.columns.AsSpan(s.blockStart, s.columnCount * s.Layer.Rows), s.columnCount));
+            Unfolding.Unfold(s.Layer.Geometry, s.input, s.first + i, i, s.outHeight, s.outWidth, s.columns.AsSpan(s.blockStart, s.columnCount * s.Layer.Rows), s.columnCount));
 
         // Y_g [OC, G * P] = W [OC, IC * KH * KW] cols_g
         if (parallelism.MaxThreads == 1)
@@ -190,7 +222,7 @@ public sealed class Conv2d : Layer
     /// <summary>Accumulates the weight and bias gradients without computing the input gradient.</summary>
     public override void BackwardParameters(Tensor outputGrad) => BackwardCore(outputGrad, computeInputGrad: false);
 
-    /// <summary>Adds dW and dB for <paramref name="outputGrad"/> group by group, and returns dX when asked.</summary>
+    /// <summary>Adds dW and dB for <paramref name="outputGrad"/>, and returns dX when asked.</summary>
     private Tensor? BackwardCore(Tensor outputGrad, bool computeInputGrad)
     {
         Tensor input = RequireForward(_input);
@@ -198,14 +230,48 @@ public sealed class Conv2d : Layer
         int outHeight = OutputSize(input.Dim(2));
         int outWidth = OutputSize(input.Dim(3));
         RequireShape(outputGrad, [batchSize, OutChannels, outHeight, outWidth], nameof(outputGrad));
+        Tensor? inputGrad = computeInputGrad ? _inputGrads.Get(input.Shape) : null;
+        bool parameterGradsFromColumns = !_forwardWasDirect;
+        if (_forwardWasDirect)
+        {
+            // dB[oc] += sum of dY[n, oc] over the items in order, then dW from the padded input
+            int positions = outHeight * outWidth;
+            Span<float> biasGrad = Bias.Grad.Span;
+            for (int n = 0; n < batchSize; n++)
+            {
+                for (int oc = 0; oc < OutChannels; oc++)
+                {
+                    biasGrad[oc] += TensorPrimitives.Sum(outputGrad.Span.Slice((n * OutChannels + oc) * positions, positions));
+                }
+            }
+
+            _direct!.AccumulateWeightGrad(outputGrad, Weight.Grad.Data, Parallelism);
+        }
+
+        if (parameterGradsFromColumns || inputGrad is not null)
+        {
+            BackwardGroups(outputGrad, parameterGradsFromColumns, inputGrad, outHeight, outWidth);
+        }
+
+        Weight.MarkGradWritten();
+        Bias.MarkGradWritten();
+        return inputGrad;
+    }
+
+    /// <summary>
+    /// Walks the batch in the forward pass's groups: adds dW and dB from the group's cols when
+    /// <paramref name="parameterGrads"/> is set, and folds dX into <paramref name="inputGrad"/> when it is not null.
+    /// </summary>
+    private void BackwardGroups(Tensor outputGrad, bool parameterGrads, Tensor? inputGrad, int outHeight, int outWidth)
+    {
+        int batchSize = outputGrad.Dim(0);
         int positions = outHeight * outWidth;
-        int rows = InChannels * KernelSize * KernelSize;
+        int rows = Rows;
         int groupColumns = Math.Min(batchSize, GroupSize) * positions;
-        float[] outputGradColumns = _product!;
+        float[] outputGradColumns = Scratch.Ensure(ref _product, OutChannels * groupColumns);
         float[] columnGrads = Scratch.Ensure(ref _columnGrads, rows * groupColumns);
         float[] weightTransposed = Scratch.Ensure(ref _weightTransposed, rows * OutChannels);
         MatMul.Transpose(Weight.Value.Span, weightTransposed, OutChannels, rows);
-        Tensor? inputGrad = computeInputGrad ? _inputGrads.Get(input.Shape) : null;
         Span<float> biasGrad = Bias.Grad.Span;
 
         for (int first = 0; first < batchSize; first += GroupSize)
@@ -224,27 +290,26 @@ public sealed class Conv2d : Layer
                 }
             }
 
-            // bias gradient: dB[oc] += sum over the group's items and positions of dY
-            for (int oc = 0; oc < OutChannels; oc++)
+            if (parameterGrads)
             {
-                biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
-            }
+                // bias gradient: dB[oc] += sum over the group's items and positions of dY
+                for (int oc = 0; oc < OutChannels; oc++)
+                {
+                    biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
+                }
 
-            // weight gradient: dW [OC, IC * KH * KW] += dY_g cols_g^T
-            AccumulateWeightGrad(outputGradColumns, blockStart, columnCount, rows);
+                // weight gradient: dW [OC, IC * KH * KW] += dY_g cols_g^T
+                AccumulateWeightGrad(outputGradColumns, blockStart, columnCount, rows);
+            }
 
             if (inputGrad is not null)
             {
                 // dcols_g [IC * KH * KW, G * P] = W^T dY_g, folded back onto the group's items
                 MatMul.Multiply(weightTransposed, outputGradColumns, 0, columnGrads, rows, OutChannels, columnCount, Parallelism);
                 Parallelism.For(count, (Layer: this, columnGrads, inputGrad, first, outHeight, outWidth, columnCount), static (i, s) =>
-                    s.Layer.Fold(s.columnGrads, s.inputGrad, s.first + i, i, s.outHeight, s.outWidth, s.columnCount));
+                    Unfolding.Fold(s.Layer.Geometry, s.columnGrads, s.inputGrad, s.first + i, i, s.outHeight, s.outWidth, s.columnCount));
             }
         }
-
-        Weight.MarkGradWritten();
-        Bias.MarkGradWritten();
-        return inputGrad;
     }
 
     /// <summary>Adds dY_g [OC, columnCount] times the transpose of the group's cols block [rows, columnCount] to dW.</summary>
@@ -275,123 +340,6 @@ public sealed class Conv2d : Layer
             for (int kk = 0; kk < rows; kk++)
             {
                 row[kk] += weightGradTransposed[kk * OutChannels + oc];
-            }
-        }
-    }
-
-    /// <summary>Writes item <paramref name="n"/> as column block <paramref name="local"/> of a group's cols [IC * KH * KW, columnCount].</summary>
-    private void Unfold(Tensor input, int n, int local, int outHeight, int outWidth, Span<float> columns, int columnCount)
-    {
-        int height = input.Dim(2);
-        int width = input.Dim(3);
-        int positions = outHeight * outWidth;
-        ReadOnlySpan<float> image = input.Span.Slice(n * InChannels * height * width, InChannels * height * width);
-        Span<float> all = columns;
-        for (int ic = 0; ic < InChannels; ic++)
-        {
-            for (int kh = 0; kh < KernelSize; kh++)
-            {
-                for (int kw = 0; kw < KernelSize; kw++)
-                {
-                    int kk = (ic * KernelSize + kh) * KernelSize + kw;
-                    Span<float> row = all.Slice(kk * columnCount + local * positions, positions);
-                    if (Stride == 1 && Padding == 0)
-                    {
-                        // every output row reads one contiguous run of the input row
-                        ref float source = ref Unsafe.AsRef(in image[(ic * height + kh) * width + kw]);
-                        ref float target = ref row[0];
-                        uint bytes = (uint)(outWidth * sizeof(float));
-                        _ = image[(ic * height + kh + outHeight - 1) * width + kw + outWidth - 1];
-                        for (int oh = 0; oh < outHeight; oh++)
-                        {
-                            Unsafe.CopyBlockUnaligned(
-                                ref Unsafe.As<float, byte>(ref Unsafe.Add(ref target, oh * outWidth)),
-                                ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, oh * width)),
-                                bytes);
-                        }
-
-                        continue;
-                    }
-
-                    for (int oh = 0; oh < outHeight; oh++)
-                    {
-                        int h = oh * Stride + kh - Padding;
-                        Span<float> target = row.Slice(oh * outWidth, outWidth);
-                        if ((uint)h >= (uint)height)
-                        {
-                            target.Clear();
-                            continue;
-                        }
-
-                        ReadOnlySpan<float> source = image.Slice((ic * height + h) * width, width);
-                        for (int ow = 0; ow < outWidth; ow++)
-                        {
-                            int w = ow * Stride + kw - Padding;
-                            target[ow] = (uint)w < (uint)width ? source[w] : 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>Adds column block <paramref name="local"/> of a group's dcols onto item <paramref name="n"/> of dX.</summary>
-    private void Fold(float[] columnGrads, Tensor inputGrad, int n, int local, int outHeight, int outWidth, int columnCount)
-    {
-        int height = inputGrad.Dim(2);
-        int width = inputGrad.Dim(3);
-        int positions = outHeight * outWidth;
-        Span<float> image = inputGrad.Span.Slice(n * InChannels * height * width, InChannels * height * width);
-        image.Clear();
-        for (int ic = 0; ic < InChannels; ic++)
-        {
-            for (int kh = 0; kh < KernelSize; kh++)
-            {
-                for (int kw = 0; kw < KernelSize; kw++)
-                {
-                    int kk = (ic * KernelSize + kh) * KernelSize + kw;
-                    ReadOnlySpan<float> row = columnGrads.AsSpan(kk * columnCount + local * positions, positions);
-                    if (Stride == 1 && Padding == 0)
-                    {
-                        for (int oh = 0; oh < outHeight; oh++)
-                        {
-                            Span<float> target = image.Slice((ic * height + oh + kh) * width + kw, outWidth);
-                            ReadOnlySpan<float> source = row.Slice(oh * outWidth, outWidth);
-                            if (outWidth >= ShortRowWidth)
-                            {
-                                TensorPrimitives.Add(target, source, target);
-                                continue;
-                            }
-
-                            // rows as short as conv2's 10 values cost less as a plain loop than as a call
-                            for (int ow = 0; ow < target.Length; ow++)
-                            {
-                                target[ow] += source[ow];
-                            }
-                        }
-
-                        continue;
-                    }
-
-                    for (int oh = 0; oh < outHeight; oh++)
-                    {
-                        int h = oh * Stride + kh - Padding;
-                        if ((uint)h >= (uint)height)
-                        {
-                            continue;
-                        }
-
-                        Span<float> target = image.Slice((ic * height + h) * width, width);
-                        for (int ow = 0; ow < outWidth; ow++)
-                        {
-                            int w = ow * Stride + kw - Padding;
-                            if ((uint)w < (uint)width)
-                            {
-                                target[w] += row[oh * outWidth + ow];
-                            }
-                        }
-                    }
-                }
             }
         }
     }

@@ -31,6 +31,13 @@ public abstract class Layer
     /// <summary>Computes the output for <paramref name="input"/> and caches what backward needs.</summary>
     public abstract Tensor Forward(Tensor input);
 
+    /// <summary>
+    /// Computes the output for <paramref name="input"/> when no backward pass follows, as in
+    /// validation and testing. Layers may then keep less and run faster; what an earlier
+    /// <see cref="Forward"/> kept may be gone, so call <see cref="Forward"/> again before <see cref="Backward"/>.
+    /// </summary>
+    public virtual Tensor Infer(Tensor input) => Forward(input);
+
     /// <summary>Returns the input gradient for <paramref name="outputGrad"/> and accumulates parameter gradients.</summary>
     /// <exception cref="InvalidOperationException">No forward pass preceded this call.</exception>
     public abstract Tensor Backward(Tensor outputGrad);

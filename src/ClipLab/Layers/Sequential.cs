@@ -57,6 +57,18 @@ public sealed class Sequential : Layer
         return x;
     }
 
+    /// <summary>Runs every layer's inference pass in order.</summary>
+    public override Tensor Infer(Tensor input)
+    {
+        Tensor x = input;
+        foreach (Layer layer in _layers)
+        {
+            x = layer.Infer(x);
+        }
+
+        return x;
+    }
+
     /// <summary>Runs every layer's backward pass in reverse order.</summary>
     public override Tensor Backward(Tensor outputGrad)
     {

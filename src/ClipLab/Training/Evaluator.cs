@@ -55,7 +55,7 @@ public static class Evaluator
                 labels[i] = split.Labels[start + i];
             }
 
-            Tensor logits = network.Forward(images);
+            Tensor logits = network.Infer(images);
             lossSum += loss.Forward(logits, labels.AsSpan(0, count)) * count;
             correct += SoftmaxCrossEntropy.CountCorrect(logits, labels.AsSpan(0, count));
 

@@ -104,7 +104,7 @@ public static class Trainer
             if (iteration % config.EvalEvery == 0)
             {
                 validationSampler.NextBatch(validationImages, validationLabels);
-                Tensor validationLogits = network.Forward(validationImages);
+                Tensor validationLogits = network.Infer(validationImages);
                 double validationLoss = loss.Forward(validationLogits, validationLabels);
                 double accuracy = (double)SoftmaxCrossEntropy.CountCorrect(validationLogits, validationLabels) / config.EvalBatchSize;
                 var point = new ValidationPoint(iteration, validationLoss, accuracy);

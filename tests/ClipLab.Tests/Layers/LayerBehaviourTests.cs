@@ -148,4 +148,32 @@ public sealed class LayerBehaviourTests
         Assert.Equal(1f, inputGrad.Data[1]);
         Assert.Equal(1f, inputGrad.Data.Sum());
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void LeNet5_Infer_GivesForwardsBits(int threads)
+    {
+        // 20 items: three groups of the unfolded conv2, which Infer runs through one block of cols
+        Sequential network = LeNet5.Create(new Rng(41));
+        network.SetParallelism(new Parallelism(threads));
+        Tensor input = RandomTensors.Normal(new Rng(42), 20, 1, LeNet5.ImageSize, LeNet5.ImageSize);
+
+        float[] forward = network.Forward(input).Data.ToArray();
+        float[] infer = network.Infer(input).Data.ToArray();
+
+        NumericAssert.BitwiseEqual(forward, infer, "logits");
+    }
+
+    [Fact]
+    public void Conv2d_BackwardAfterInfer_Throws()
+    {
+        var conv = new Conv2d("conv", 1, 2, 3);
+        var input = new Tensor(1, 1, 5, 5);
+        conv.Forward(input);
+        Tensor output = conv.Infer(input);
+
+        var error = Assert.Throws<InvalidOperationException>(() => conv.Backward(output));
+        Assert.Contains("before Forward", error.Message);
+    }
 }

@@ -30,6 +30,8 @@ public sealed class LayerGradientTests
     [InlineData(2, 2, 2, 6, 6, 2, 3, 2)]
     [InlineData(2, 3, 16, 7, 6, 3, 1, 0)]
     [InlineData(10, 2, 17, 5, 5, 3, 1, 1)]
+    [InlineData(2, 2, 7, 8, 14, 3, 1, 1)] // 14 output columns: the direct convolution
+    [InlineData(3, 1, 5, 6, 16, 3, 1, 0)] // likewise, without padding
     public void Conv2d_Backward_MatchesFiniteDifferences(
         int batchSize, int inChannels, int outChannels, int height, int width, int kernelSize, int stride, int padding)
     {
