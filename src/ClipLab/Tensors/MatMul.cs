@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ClipLab.Tensors;
 
@@ -140,8 +139,8 @@ internal static class MatMul
     /// B [n, k]: every element is one dot product of two contiguous rows.
     /// </summary>
     /// <remarks>
-    /// Each dot product is computed by one thread with TensorPrimitives.Dot, whose summation
-    /// order depends only on k, so the split over threads does not change any bit.
+    /// <see cref="DotBlock"/> sums every element in one order that depends only on k, whichever
+    /// tile and thread computes it, so the split over threads does not change any bit.
     /// </remarks>
     public static void MultiplyTransposed(
         float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, Parallelism parallelism) =>
@@ -154,19 +153,30 @@ internal static class MatMul
     public static void MultiplyTransposed(
         float[] a, float[] b, int bOffset, float[] c, int m, int k, int n, Parallelism parallelism, bool accumulate = true)
     {
-        int elements = m * n;
-        if ((long)elements * k < ParallelThreshold || parallelism.MaxThreads == 1)
+        if ((long)m * n * k < ParallelThreshold || parallelism.MaxThreads == 1)
         {
-            DotRange(a, b, bOffset, c, k, n, 0, elements, accumulate);
+            DotBlock.MultiplyTransposed(a, b.AsSpan(bOffset), c, k, n, 0, m, 0, n, accumulate);
             return;
         }
 
-        int blocks = Math.Min(elements, 4 * parallelism.MaxThreads);
-        int blockSize = (elements + blocks - 1) / blocks;
-        parallelism.For(blocks, (a, b, bOffset, c, k, n, elements, accumulate, blockSize), static (block, s) =>
+        // Blocks contain whole tiles. Columns are split first, and rows too when there are fewer
+        // column tiles than 4 blocks per thread. The boundaries depend only on m, n and MaxThreads.
+        int targetBlocks = 4 * parallelism.MaxThreads;
+        int columnTiles = (n + DotBlock.TileColumns - 1) / DotBlock.TileColumns;
+        int rowTiles = (m + DotBlock.TileRows - 1) / DotBlock.TileRows;
+        int columnBlocks = Math.Min(columnTiles, targetBlocks);
+        int rowBlocks = Math.Min(rowTiles, (targetBlocks + columnBlocks - 1) / columnBlocks);
+        int blockColumns = (columnTiles + columnBlocks - 1) / columnBlocks * DotBlock.TileColumns;
+        int blockRows = (rowTiles + rowBlocks - 1) / rowBlocks * DotBlock.TileRows;
+        columnBlocks = (n + blockColumns - 1) / blockColumns;
+        rowBlocks = (m + blockRows - 1) / blockRows;
+        parallelism.For(rowBlocks * columnBlocks, (a, b, bOffset, c, m, k, n, accumulate, columnBlocks, blockRows, blockColumns), static (block, s) =>
         {
-            int start = block * s.blockSize;
-            DotRange(s.a, s.b, s.bOffset, s.c, s.k, s.n, start, Math.Min(s.elements, start + s.blockSize), s.accumulate);
+            int rowStart = block / s.columnBlocks * s.blockRows;
+            int columnStart = block % s.columnBlocks * s.blockColumns;
+            DotBlock.MultiplyTransposed(
+                s.a, s.b.AsSpan(s.bOffset), s.c, s.k, s.n,
+                rowStart, Math.Min(s.m, rowStart + s.blockRows), columnStart, Math.Min(s.n, columnStart + s.blockColumns), s.accumulate);
         });
     }
 
@@ -180,17 +190,6 @@ internal static class MatMul
             {
                 destination[col * rows + r] = row[col];
             }
-        }
-    }
-
-    private static void DotRange(float[] a, float[] b, int bOffset, float[] c, int k, int n, int start, int end, bool accumulate)
-    {
-        for (int index = start; index < end; index++)
-        {
-            int i = index / n;
-            int j = index - i * n;
-            float dot = TensorPrimitives.Dot(a.AsSpan(i * k, k), b.AsSpan(bOffset + j * k, k));
-            c[index] = accumulate ? c[index] + dot : dot;
         }
     }
 
