@@ -11,7 +11,11 @@ public interface ITrainingObserver
     {
     }
 
-    /// <summary>Called after every validation measurement.</summary>
+    /// <summary>Called after every validation measurement, in iteration order.</summary>
+    /// <remarks>
+    /// With more than one thread, validation runs beside training, and a point arrives after the
+    /// steps that ran meanwhile: up to <see cref="ExperimentConfig.EvalEvery"/> of them.
+    /// </remarks>
     void OnValidation(ValidationPoint point)
     {
     }

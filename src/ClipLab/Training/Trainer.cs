@@ -65,10 +65,18 @@ public static class Trainer
         var validationSampler = new BatchSampler(data.Validation, rng.Split("validation"));
         var loss = new SoftmaxCrossEntropy();
 
+        // With several threads, validation runs beside training on one of them: a training batch of
+        // 8 is too small to keep two threads busy, a validation batch of 100 takes a few steps' time.
+        bool overlap = config.Threads > 1;
+        var validationRunner = new ValidationRunner(
+            network, () => LeNet5.Create(new Rng(0), config.InitStdDev), validationSampler, config.EvalBatchSize, overlap);
+        if (overlap)
+        {
+            network.SetParallelism(new Parallelism(config.Threads - 1));
+        }
+
         var trainImages = new Tensor(config.BatchSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
         int[] trainLabels = new int[config.BatchSize];
-        var validationImages = new Tensor(config.EvalBatchSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
-        int[] validationLabels = new int[config.EvalBatchSize];
         var validation = new List<ValidationPoint>(config.ValidationPointCount);
         var steps = new List<StepRecord>(config.Steps);
         string? failure = null;
@@ -103,24 +111,15 @@ public static class Trainer
             // validation batch after every EvalEvery-th update
             if (iteration % config.EvalEvery == 0)
             {
-                validationSampler.NextBatch(validationImages, validationLabels);
-                Tensor validationLogits = network.Infer(validationImages);
-                double validationLoss = loss.Forward(validationLogits, validationLabels);
-                double accuracy = (double)SoftmaxCrossEntropy.CountCorrect(validationLogits, validationLabels) / config.EvalBatchSize;
-                var point = new ValidationPoint(iteration, validationLoss, accuracy);
-                validation.Add(point);
-                observer?.OnValidation(point);
-
-                // Finite gradients can still move the weights to where the loss overflows. The next
-                // step then stops on its own loss and gradients and names the parameter. This
-                // message is for a run that has no next step.
-                if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(validationLoss))
-                {
-                    validationDivergence ??= $"Diverged at iteration {iteration}: validation loss is {validationLoss} after the update";
-                }
+                validationRunner.Measure(iteration);
             }
+
+            TakeValidationPoints(validationRunner, validation, observer, config, ref validationDivergence);
         }
 
+        validationRunner.Wait();
+        TakeValidationPoints(validationRunner, validation, observer, config, ref validationDivergence);
+        network.SetParallelism(new Parallelism(config.Threads));
         failure ??= validationDivergence;
 
         // the whole test split, only for a run that trained every step
@@ -140,6 +139,25 @@ public static class Trainer
             ParameterNames = network.Parameters.Select(parameter => parameter.Name).ToArray(),
             FinalParameters = network.Parameters,
         };
+    }
+
+    /// <summary>Records the finished validation points and notes the first non-finite loss when the policy stops runs.</summary>
+    private static void TakeValidationPoints(
+        ValidationRunner runner, List<ValidationPoint> validation, ITrainingObserver? observer, ExperimentConfig config, ref string? divergence)
+    {
+        while (runner.TryTake(out ValidationPoint point))
+        {
+            validation.Add(point);
+            observer?.OnValidation(point);
+
+            // Finite gradients can still move the weights to where the loss overflows. The next
+            // step then stops on its own loss and gradients and names the parameter. This
+            // message is for a run that has no next step.
+            if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(point.Loss))
+            {
+                divergence ??= $"Diverged at iteration {point.Iteration}: validation loss is {point.Loss} after the update";
+            }
+        }
     }
 
     /// <summary>
