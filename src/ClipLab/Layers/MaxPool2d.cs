@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ClipLab.Tensors;
 
 namespace ClipLab.Layers;
@@ -87,18 +86,20 @@ public sealed class MaxPool2d : Layer
         ReadOnlySpan<float> x = input.Span;
         Span<float> y = output.Span;
         Span<int> argmax = argmaxIndices;
+
+        // LeNet-5's pooling, with a SIMD kernel
+        if (KernelSize == 2 && Stride == 2)
+        {
+            MaxPool2x2.PoolPlanes(x, firstPlane, count, height, width, y, argmax);
+            return;
+        }
+
         for (int plane = firstPlane; plane < firstPlane + count; plane++)
         {
             int planeStart = plane * height * width;
             for (int oh = 0; oh < outHeight; oh++)
             {
                 int outStart = (plane * outHeight + oh) * outWidth;
-                if (KernelSize == 2 && Stride == 2)
-                {
-                    PoolRow2x2(x, planeStart + 2 * oh * width, width, y.Slice(outStart, outWidth), argmax.Slice(outStart, outWidth));
-                    continue;
-                }
-
                 for (int ow = 0; ow < outWidth; ow++)
                 {
                     int windowStart = planeStart + oh * Stride * width + ow * Stride;
@@ -135,50 +136,6 @@ public sealed class MaxPool2d : Layer
 
         return (bestValue, best);
     }
-
-    /// <summary>One output row of 2x2, stride-2 pooling: the common case, without branches on the data.</summary>
-    /// <remarks>
-    /// A tournament (max of the top pair, max of the bottom pair, then of the two) with strict
-    /// comparisons picks the same input as a scan in row-major order: the first of equal maxima.
-    /// Selections use bit masks, because branches on random activations mispredict about half
-    /// the time and cost more than the arithmetic.
-    /// </remarks>
-    private static void PoolRow2x2(ReadOnlySpan<float> x, int rowStart, int width, Span<float> y, Span<int> argmax)
-    {
-        ReadOnlySpan<float> top = x.Slice(rowStart, width);
-        ReadOnlySpan<float> bottom = x.Slice(rowStart + width, width);
-        for (int ow = 0; ow < y.Length; ow++)
-        {
-            int w = 2 * ow;
-            float a = top[w], b = top[w + 1], c = bottom[w], d = bottom[w + 1];
-
-            int takeB = Mask(b > a);
-            float topMax = Select(takeB, b, a);
-            int takeD = Mask(d > c);
-            float bottomMax = Select(takeD, d, c);
-            int takeBottom = Mask(bottomMax > topMax);
-            float value = Select(takeBottom, bottomMax, topMax);
-            int column = (takeBottom & takeD) | (~takeBottom & takeB);
-            int offset = (takeBottom & width) + (column & 1);
-
-            if (float.IsNaN(value) || float.IsNaN(a + b + c + d))
-            {
-                // NaN wins, as in PyTorch; rare, so this branch predicts well
-                offset = float.IsNaN(a) ? 0 : float.IsNaN(b) ? 1 : float.IsNaN(c) ? width : width + 1;
-                value = float.NaN;
-            }
-
-            y[ow] = value;
-            argmax[ow] = rowStart + offset + w;
-        }
-    }
-
-    /// <summary>All ones when <paramref name="condition"/> holds, else zero.</summary>
-    private static int Mask(bool condition) => -Unsafe.As<bool, byte>(ref condition);
-
-    /// <summary>Returns <paramref name="whenSet"/> where <paramref name="mask"/> is all ones, else <paramref name="whenClear"/>, bit for bit.</summary>
-    private static float Select(int mask, float whenSet, float whenClear) =>
-        BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(whenSet) & mask) | (BitConverter.SingleToInt32Bits(whenClear) & ~mask));
 
     /// <summary>Output gradient [N, C, OH, OW] -> input gradient [N, C, H, W].</summary>
     public override Tensor Backward(Tensor outputGrad)
