@@ -26,7 +26,7 @@ internal static class ModelFile
         // a diverged run saves NaN or infinite weights, whose predictions would mean nothing
         foreach (Parameter parameter in model.Network.Parameters)
         {
-            if (!AllFinite(parameter.Value.Span))
+            if (NonFinite.Any(parameter.Value.Span))
             {
                 Console.Error.WriteLine(
                     $"error: model file {Path.GetFullPath(path)} has NaN or infinite values in {parameter.Name}; it comes from a run that diverged. Use a model from a run that completed.");
@@ -43,18 +43,5 @@ internal static class ModelFile
         string variant = model.Metadata.TryGetValue("clip_method", out string? clipMethod) ? $", trained with clipping {clipMethod}" : "";
         Console.Out.WriteLine($"Model: {Path.GetFullPath(path)} ({model.Dataset.DisplayName}{variant})");
         return model;
-    }
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float value in values)
-        {
-            if (!float.IsFinite(value))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -144,12 +144,21 @@ public sealed class Adam : IOptimizer
             var stepSize = Vector256.Create(k.StepSize);
             var divisor = Vector256.Create(k.DenominatorDivisor);
             var epsilon = Vector256.Create(k.Epsilon);
+
+            // x / 1 is x exactly, so the TensorFlow placement skips a division that changes no bit
+            bool divide = k.DenominatorDivisor != 1f;
             for (; i + Vector256<float>.Count <= theta.Length; i += Vector256<float>.Count)
             {
                 Vector256<float> gi = Vector256.Create(g.Slice(i, Vector256<float>.Count));
                 Vector256<float> mi = beta1 * Vector256.Create(m.Slice(i, Vector256<float>.Count)) + oneMinusBeta1 * gi;
                 Vector256<float> vi = beta2 * Vector256.Create(v.Slice(i, Vector256<float>.Count)) + oneMinusBeta2 * (gi * gi);
-                Vector256<float> step = stepSize * mi / (Vector256.Sqrt(vi) / divisor + epsilon);
+                Vector256<float> root = Vector256.Sqrt(vi);
+                if (divide)
+                {
+                    root /= divisor;
+                }
+
+                Vector256<float> step = stepSize * mi / (root + epsilon);
                 mi.CopyTo(m.Slice(i, Vector256<float>.Count));
                 vi.CopyTo(v.Slice(i, Vector256<float>.Count));
                 (Vector256.Create(theta.Slice(i, Vector256<float>.Count)) - step).CopyTo(theta.Slice(i, Vector256<float>.Count));

@@ -248,7 +248,7 @@ public static class Trainer
         int otherParameters = 0;
         foreach (Parameter parameter in parameters)
         {
-            int count = parameter.HasGrad ? CountNonFinite(parameter.Grad.Span) : 0;
+            int count = parameter.HasGrad ? NonFinite.Count(parameter.Grad.Span) : 0;
             if (count == 0)
             {
                 continue;
@@ -277,19 +277,5 @@ public static class Trainer
             _ => $", and {otherParameters} more parameters have non-finite gradients",
         };
         return $"the gradient of {firstName} has {firstCount} non-finite components out of {firstLength}{others}. The training loss is {loss}.";
-    }
-
-    private static int CountNonFinite(ReadOnlySpan<float> values)
-    {
-        int count = 0;
-        foreach (float value in values)
-        {
-            if (!float.IsFinite(value))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 }
