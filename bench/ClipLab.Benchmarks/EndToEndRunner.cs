@@ -13,12 +13,14 @@ internal static class EndToEndRunner
     {
         MnistDataset data = BenchmarkData.Load();
         var seconds = new List<double>();
+        Console.WriteLine($"JIT before the runs {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s");
         for (int run = 0; run < runs; run++)
         {
             var stopwatch = Stopwatch.StartNew();
             VariantResult result = Trainer.Run(new ExperimentConfig { Seed = 1, Threads = threads }, data, "none", new NoClipping());
             seconds.Add(stopwatch.Elapsed.TotalSeconds);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run + 1}: {seconds[^1]:F3} s (test accuracy {result.TestAccuracy:F4})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run {run + 1}: {seconds[^1]:F3} s (test accuracy {result.TestAccuracy:F4}, JIT compilation so far {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s)"));
         }
 
         seconds.Sort();

@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.CompilerServices;
 using ClipLab.Tensors;
 
@@ -211,7 +210,7 @@ public sealed class Conv2d : Layer
             {
                 ReadOnlySpan<float> source = product.AsSpan(productStart + oc * columnCount + i * positions, positions);
                 Span<float> target = output.Span.Slice(((first + i) * OutChannels + oc) * positions, positions);
-                TensorPrimitives.Add(source, bias[oc], target);
+                SpanArithmetic.Add(source, bias[oc], target);
             }
         }
     }
@@ -241,7 +240,7 @@ public sealed class Conv2d : Layer
             {
                 for (int oc = 0; oc < OutChannels; oc++)
                 {
-                    biasGrad[oc] += TensorPrimitives.Sum(outputGrad.Span.Slice((n * OutChannels + oc) * positions, positions));
+                    biasGrad[oc] += SpanArithmetic.Sum(outputGrad.Span.Slice((n * OutChannels + oc) * positions, positions));
                 }
             }
 
@@ -295,7 +294,7 @@ public sealed class Conv2d : Layer
                 // bias gradient: dB[oc] += sum over the group's items and positions of dY
                 for (int oc = 0; oc < OutChannels; oc++)
                 {
-                    biasGrad[oc] += TensorPrimitives.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
+                    biasGrad[oc] += SpanArithmetic.Sum(outputGradColumns.AsSpan(oc * columnCount, columnCount));
                 }
 
                 // weight gradient: dW [OC, IC * KH * KW] += dY_g cols_g^T

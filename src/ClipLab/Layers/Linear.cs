@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ClipLab.Tensors;
 
 namespace ClipLab.Layers;
@@ -63,7 +62,7 @@ public sealed class Linear : Layer
         for (int n = 0; n < batchSize; n++)
         {
             Span<float> row = output.Span.Slice(n * OutFeatures, OutFeatures);
-            TensorPrimitives.Add(row, bias, row);
+            SpanArithmetic.AddTo(row, bias);
         }
 
         return output;
@@ -80,7 +79,7 @@ public sealed class Linear : Layer
         Span<float> biasGrad = Bias.Grad.Span;
         for (int n = 0; n < batchSize; n++)
         {
-            TensorPrimitives.Add(biasGrad, outputGrad.Span.Slice(n * OutFeatures, OutFeatures), biasGrad);
+            SpanArithmetic.AddTo(biasGrad, outputGrad.Span.Slice(n * OutFeatures, OutFeatures));
         }
 
         // weight gradient: dW [OUT, IN] += dY^T [OUT, N] x [N, IN]

@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.Intrinsics;
 using ClipLab.Tensors;
 
@@ -21,7 +20,20 @@ public sealed class Relu : Layer
     public override Tensor Forward(Tensor input)
     {
         Tensor output = _outputs.Get(input.Shape);
-        TensorPrimitives.Max(input.Span, 0f, output.Span);
+        // Vector256.Max follows IEEE 754 maximum: NaN stays NaN and max(-0, +0) is +0
+        ReadOnlySpan<float> x = input.Span;
+        Span<float> y = output.Span;
+        int i = 0;
+        for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+        {
+            Vector256.Max(Vector256.Create(x.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero).CopyTo(y.Slice(i, Vector256<float>.Count));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = float.IsNaN(x[i]) ? x[i] : x[i] > 0f ? x[i] : 0f;
+        }
+
         _output = output;
         return output;
     }

@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ClipLab.Tensors;
 
 namespace ClipLab.Losses;
@@ -46,7 +45,7 @@ public sealed class SoftmaxCrossEntropy
             Span<float> p = probabilities.Span.Slice(n * classes, classes);
 
             // subtract the row maximum so that exp cannot overflow
-            float max = TensorPrimitives.Max(z);
+            float max = Max(z);
             double sum = 0;
             for (int c = 0; c < classes; c++)
             {
@@ -57,7 +56,11 @@ public sealed class SoftmaxCrossEntropy
 
             // normalise; loss_n = log(sum) - (z[label] - max)
             float inverse = (float)(1.0 / sum);
-            TensorPrimitives.Multiply(p, inverse, p);
+            for (int c = 0; c < classes; c++)
+            {
+                p[c] *= inverse;
+            }
+
             total += Math.Log(sum) - (z[labels[n]] - max);
         }
 
@@ -79,7 +82,11 @@ public sealed class SoftmaxCrossEntropy
             g[n * classes + _labels![n]] -= 1f;
         }
 
-        TensorPrimitives.Divide(g, _batchSize, g);
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i] /= _batchSize;
+        }
+
         _probabilities = null;
         return probabilities;
     }
@@ -94,7 +101,7 @@ public sealed class SoftmaxCrossEntropy
         int correct = 0;
         for (int n = 0; n < logits.Dim(0); n++)
         {
-            int predicted = TensorPrimitives.IndexOfMax(logits.Span.Slice(n * classes, classes));
+            int predicted = PredictedClass(logits.Span.Slice(n * classes, classes));
             if (predicted == labels[n])
             {
                 correct++;
@@ -102,6 +109,41 @@ public sealed class SoftmaxCrossEntropy
         }
 
         return correct;
+    }
+
+    /// <summary>Returns the index of the largest of <paramref name="logits"/>: the first on ties, the first NaN when there is one.</summary>
+    public static int PredictedClass(ReadOnlySpan<float> logits)
+    {
+        int best = 0;
+        for (int c = 0; c < logits.Length; c++)
+        {
+            if (float.IsNaN(logits[c]))
+            {
+                return c;
+            }
+
+            if (logits[c] > logits[best])
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Returns the largest value, or NaN when there is one.</summary>
+    private static float Max(ReadOnlySpan<float> values)
+    {
+        float max = values[0];
+        foreach (float value in values)
+        {
+            if (value > max || float.IsNaN(value))
+            {
+                max = value;
+            }
+        }
+
+        return max;
     }
 
     private static void ValidateInputs(Tensor logits, ReadOnlySpan<int> labels)

@@ -9,9 +9,9 @@ public static class NonFinite
 {
     /// <summary>Returns true when <paramref name="values"/> contains NaN, +inf or -inf.</summary>
     /// <remarks>
-    /// x - x is +0 (all bits clear) for every finite x and NaN for the others, so the bitwise OR
-    /// of all differences is zero exactly when every value is finite: one subtraction and one OR
-    /// per vector, with no branch until the end.
+    /// x - x is +0 (all bits clear) for every finite x and NaN for the others. The bitwise OR of
+    /// all differences is therefore zero exactly when every value is finite, which costs one
+    /// subtraction and one OR per vector and no branch until the end.
     /// </remarks>
     public static bool Any(ReadOnlySpan<float> values)
     {

@@ -63,7 +63,7 @@ public static class Evaluator
             int classes = logits.Dim(1);
             for (int i = 0; i < count; i++)
             {
-                confusion.Add(labels[i], System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.Span.Slice(i * classes, classes)));
+                confusion.Add(labels[i], SoftmaxCrossEntropy.PredictedClass(logits.Span.Slice(i * classes, classes)));
             }
         }
 

@@ -176,4 +176,37 @@ public sealed class LayerBehaviourTests
         var error = Assert.Throws<InvalidOperationException>(() => conv.Backward(output));
         Assert.Contains("before Forward", error.Message);
     }
+
+    [Fact]
+    public void Relu_SpecialValues_FollowIeeeMaximumWithZero()
+    {
+        // 19 values: two whole vectors and a scalar tail, with each special value in both parts
+        float[] special = [float.NaN, -0f, 0f, float.NegativeInfinity, float.PositiveInfinity, -1e-45f, 2.5f];
+        float[] values = [.. Enumerable.Range(0, 19).Select(i => special[i % special.Length])];
+        var relu = new Relu("relu");
+
+        float[] output = relu.Forward(new Tensor(values, values.Length)).Data;
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]))
+            {
+                Assert.True(float.IsNaN(output[i]), $"value {i} should stay NaN");
+                continue;
+            }
+
+            float expected = values[i] > 0f ? values[i] : 0f;
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(output[i]));
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 1f, 3f, 3f, 2f }, 1)]
+    [InlineData(new[] { -0f, 0f }, 0)]
+    [InlineData(new[] { 1f, float.NaN, 5f, float.NaN }, 1)]
+    [InlineData(new[] { float.NegativeInfinity, float.NegativeInfinity }, 0)]
+    public void PredictedClass_FirstLargestOrFirstNaN(float[] logits, int expected)
+    {
+        Assert.Equal(expected, ClipLab.Losses.SoftmaxCrossEntropy.PredictedClass(logits));
+    }
 }
