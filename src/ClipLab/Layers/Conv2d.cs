@@ -35,7 +35,8 @@ public sealed class Conv2d : Layer
 
     private Tensor? _input;
     private DirectConvolution? _direct;
-    private bool _forwardWasDirect;
+    private InterleavedConvolution? _interleaved;
+    private ConvolutionAlgorithm _lastAlgorithm;
 
     /// <summary>Creates a convolution with zero weights and biases.</summary>
     /// <param name="name">Layer name, for example "conv1".</param>
@@ -77,13 +78,14 @@ public sealed class Conv2d : Layer
     public int Padding { get; }
 
     /// <summary>
-    /// Whether shapes that suit it run the direct convolution rather than the unfolded product;
-    /// tests turn it off to compare the two.
+    /// The algorithm every forward pass uses, or null (the default) to choose the fastest that
+    /// suits the shape. All give the same values up to float32 rounding.
     /// </summary>
-    internal bool AllowDirect { get; set; } = true;
+    /// <remarks>A forward pass throws <see cref="InvalidOperationException"/> when the set algorithm does not suit its shape.</remarks>
+    public ConvolutionAlgorithm? Algorithm { get; set; }
 
-    /// <summary>Whether the latest forward pass ran the direct convolution.</summary>
-    internal bool LastForwardWasDirect => _forwardWasDirect;
+    /// <summary>The algorithm of the latest forward pass.</summary>
+    public ConvolutionAlgorithm LastAlgorithm => _lastAlgorithm;
 
     private KernelGeometry Geometry => new(InChannels, KernelSize, Stride, Padding);
 
@@ -123,6 +125,23 @@ public sealed class Conv2d : Layer
         return output;
     }
 
+    /// <summary>Returns <see cref="Algorithm"/> when set, else the fastest algorithm that suits the shape.</summary>
+    /// <exception cref="InvalidOperationException">The set algorithm does not suit the shape.</exception>
+    private ConvolutionAlgorithm ChooseAlgorithm(int outWidth)
+    {
+        bool direct = DirectConvolution.Suits(Stride, outWidth);
+        bool interleaved = InterleavedConvolution.Suits(Stride, OutChannels, outWidth);
+        ConvolutionAlgorithm chosen = Algorithm
+            ?? (direct ? ConvolutionAlgorithm.Direct : interleaved ? ConvolutionAlgorithm.Interleaved : ConvolutionAlgorithm.Unfolded);
+        bool suits = chosen switch
+        {
+            ConvolutionAlgorithm.Direct => direct,
+            ConvolutionAlgorithm.Interleaved => interleaved,
+            _ => true,
+        };
+        return suits ? chosen : throw new InvalidOperationException($"{Name}: the {chosen} algorithm does not suit stride {Stride}, {OutChannels} output channels and {outWidth} output columns.");
+    }
+
     private Tensor Run(Tensor input, bool keepForBackward)
     {
         if (input.Rank != 4 || input.Dim(1) != InChannels)
@@ -138,11 +157,18 @@ public sealed class Conv2d : Layer
         int rows = InChannels * KernelSize * KernelSize;
         _input = input;
         Tensor output = _outputs.Get(batchSize, OutChannels, outHeight, outWidth);
-        _forwardWasDirect = AllowDirect && DirectConvolution.Suits(Stride, outWidth);
-        if (_forwardWasDirect)
+        _lastAlgorithm = ChooseAlgorithm(outWidth);
+        if (_lastAlgorithm == ConvolutionAlgorithm.Direct)
         {
             _direct ??= new DirectConvolution(InChannels, OutChannels, KernelSize, Padding);
             _direct.Forward(input, output, Weight.Value.Data, Bias.Value.Data, Parallelism);
+            return output;
+        }
+
+        if (_lastAlgorithm == ConvolutionAlgorithm.Interleaved)
+        {
+            _interleaved ??= new InterleavedConvolution(InChannels, OutChannels, KernelSize, Padding);
+            _interleaved.Forward(input, output, Weight.Value.Data, Bias.Value.Data, Parallelism);
             return output;
         }
 
@@ -230,10 +256,10 @@ public sealed class Conv2d : Layer
         int outWidth = OutputSize(input.Dim(3));
         RequireShape(outputGrad, [batchSize, OutChannels, outHeight, outWidth], nameof(outputGrad));
         Tensor? inputGrad = computeInputGrad ? _inputGrads.Get(input.Shape) : null;
-        bool parameterGradsFromColumns = !_forwardWasDirect;
-        if (_forwardWasDirect)
+        bool parameterGradsFromColumns = _lastAlgorithm == ConvolutionAlgorithm.Unfolded;
+        if (!parameterGradsFromColumns)
         {
-            // dB[oc] += sum of dY[n, oc] over the items in order, then dW from the padded input
+            // dB[oc] += sum of dY[n, oc] over the items in order, then dW from the kept input
             int positions = outHeight * outWidth;
             Span<float> biasGrad = Bias.Grad.Span;
             for (int n = 0; n < batchSize; n++)
@@ -244,7 +270,14 @@ public sealed class Conv2d : Layer
                 }
             }
 
-            _direct!.AccumulateWeightGrad(outputGrad, Weight.Grad.Data, Parallelism);
+            if (_lastAlgorithm == ConvolutionAlgorithm.Direct)
+            {
+                _direct!.AccumulateWeightGrad(outputGrad, Weight.Grad.Data, Parallelism);
+            }
+            else
+            {
+                _interleaved!.AccumulateWeightGrad(outputGrad, Weight.Grad.Data, Parallelism);
+            }
         }
 
         if (parameterGradsFromColumns || inputGrad is not null)

@@ -6,33 +6,42 @@ using ClipLab.Tests.TestSupport;
 namespace ClipLab.Tests.Layers;
 
 /// <summary>
-/// The direct convolution, which Conv2d uses for wide stride-1 outputs, against a float64
-/// convolution written out in loops here, and against itself on one and two threads.
+/// The direct and interleaved convolutions, which Conv2d uses for stride-1 shapes, against a
+/// float64 convolution written out in loops here, against themselves on one and two threads,
+/// and against the unfolded algorithm for the input gradient they share with it.
 /// </summary>
 /// <remarks>
 /// Each output and weight gradient is a float32 sum of T products, within gamma(T) =
 /// T * 2^-24 / (1 - T * 2^-24) times the sum of the products' magnitudes of the exact value.
 /// </remarks>
-public sealed class DirectConvolutionTests
+public sealed class ConvolutionAlgorithmTests
 {
-    // (batch, in channels, out channels, height, width, kernel, padding): output widths of 14 to
-    // 32 columns; 1, 4, 5, 6, 7 and 16 channels reach every tile height of the kernel
-    public static TheoryData<int, int, int, int, int, int, int> Shapes => new()
+    // (algorithm, batch, in channels, out channels, height, width, kernel, padding). Direct:
+    // output widths of 14 to 32 columns, and 1, 4, 5, 6, 7 and 16 channels reach every tile
+    // height. Interleaved: channel counts and widths that are not whole tiles, and batches
+    // that leave lanes of the last group empty.
+    public static TheoryData<ConvolutionAlgorithm, int, int, int, int, int, int, int> Shapes => new()
     {
-        { 8, 1, 6, 32, 32, 5, 0 },
-        { 2, 3, 5, 12, 16, 3, 1 },
-        { 3, 2, 7, 9, 30, 5, 2 },
-        { 1, 1, 1, 4, 14, 1, 0 },
-        { 10, 2, 16, 6, 28, 3, 0 },
-        { 2, 4, 4, 7, 31, 4, 1 },
+        { ConvolutionAlgorithm.Direct, 8, 1, 6, 32, 32, 5, 0 },
+        { ConvolutionAlgorithm.Direct, 2, 3, 5, 12, 16, 3, 1 },
+        { ConvolutionAlgorithm.Direct, 3, 2, 7, 9, 30, 5, 2 },
+        { ConvolutionAlgorithm.Direct, 1, 1, 1, 4, 14, 1, 0 },
+        { ConvolutionAlgorithm.Direct, 10, 2, 16, 6, 28, 3, 0 },
+        { ConvolutionAlgorithm.Direct, 2, 4, 4, 7, 31, 4, 1 },
+        { ConvolutionAlgorithm.Interleaved, 8, 6, 16, 14, 14, 5, 0 },
+        { ConvolutionAlgorithm.Interleaved, 3, 2, 5, 9, 7, 3, 1 },
+        { ConvolutionAlgorithm.Interleaved, 9, 1, 4, 6, 5, 1, 0 },
+        { ConvolutionAlgorithm.Interleaved, 20, 3, 17, 8, 12, 4, 2 },
+        { ConvolutionAlgorithm.Interleaved, 1, 2, 7, 11, 13, 2, 0 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ForwardAndWeightGrad_MatchFloat64Loops(int batchSize, int inChannels, int outChannels, int height, int width, int kernelSize, int padding)
+    public void ForwardAndWeightGrad_MatchFloat64Loops(
+        ConvolutionAlgorithm algorithm, int batchSize, int inChannels, int outChannels, int height, int width, int kernelSize, int padding)
     {
         var rng = new Rng(31);
-        var conv = new Conv2d("conv", inChannels, outChannels, kernelSize, padding: padding);
+        var conv = new Conv2d("conv", inChannels, outChannels, kernelSize, padding: padding) { Algorithm = algorithm };
         RandomTensors.FillParameters(conv, rng, 0.5);
         Tensor input = RandomTensors.Normal(rng, batchSize, inChannels, height, width);
         int outHeight = conv.OutputSize(height);
@@ -41,7 +50,7 @@ public sealed class DirectConvolutionTests
 
         Tensor output = conv.Forward(input);
         conv.BackwardParameters(outputGrad);
-        Assert.True(conv.LastForwardWasDirect);
+        Assert.Equal(algorithm, conv.LastAlgorithm);
 
         var reference = new Float64Convolution(conv, input, outputGrad);
         int terms = inChannels * kernelSize * kernelSize + 1;
@@ -62,16 +71,18 @@ public sealed class DirectConvolutionTests
         }
     }
 
-    [Fact]
-    public void OneAndTwoThreads_GiveSameBits()
+    [Theory]
+    [InlineData(ConvolutionAlgorithm.Direct, 1, 6, 32)]
+    [InlineData(ConvolutionAlgorithm.Interleaved, 6, 16, 14)]
+    public void OneAndTwoThreads_GiveSameBits(ConvolutionAlgorithm algorithm, int inChannels, int outChannels, int size)
     {
-        // a batch above 8 runs items and channel pairs on both threads
+        // a batch above 8 runs items or groups, and blocks of channels, on both threads
         var rng = new Rng(32);
-        Tensor input = RandomTensors.Normal(rng, 20, 1, 32, 32);
-        Tensor outputGrad = RandomTensors.Normal(rng, 20, 6, 28, 28);
+        Tensor input = RandomTensors.Normal(rng, 20, inChannels, size, size);
+        Tensor outputGrad = RandomTensors.Normal(rng, 20, outChannels, size - 4, size - 4);
         float[][] results = [.. new[] { 1, 2 }.Select(threads =>
         {
-            var conv = new Conv2d("conv", 1, 6, 5) { Parallelism = new Parallelism(threads) };
+            var conv = new Conv2d("conv", inChannels, outChannels, 5) { Parallelism = new Parallelism(threads), Algorithm = algorithm };
             RandomTensors.FillParameters(conv, new Rng(33), 0.5);
             float[] output = conv.Forward(input).Data.ToArray();
             conv.BackwardParameters(outputGrad);
@@ -84,19 +95,31 @@ public sealed class DirectConvolutionTests
     [Fact]
     public void InputGrad_MatchesTheUnfoldedPath()
     {
-        // the direct path takes dX from the unfolded product, so both paths must give the same bits
+        // every algorithm takes dX from the unfolded product, so all must give the same bits
         var rng = new Rng(34);
         Tensor input = RandomTensors.Normal(rng, 3, 2, 10, 16);
         Tensor outputGrad = RandomTensors.Normal(rng, 3, 5, 10, 16);
-        float[][] inputGrads = [.. new[] { true, false }.Select(direct =>
+        float[][] inputGrads = [.. new[] { ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Interleaved, ConvolutionAlgorithm.Unfolded }.Select(algorithm =>
         {
-            var conv = new Conv2d("conv", 2, 5, 3, padding: 1) { AllowDirect = direct };
+            var conv = new Conv2d("conv", 2, 5, 3, padding: 1) { Algorithm = algorithm };
             RandomTensors.FillParameters(conv, new Rng(35), 0.5);
             conv.Forward(input);
             return conv.Backward(outputGrad).Data.ToArray();
         })];
 
-        NumericAssert.BitwiseEqual(inputGrads[1], inputGrads[0], "input gradient");
+        NumericAssert.BitwiseEqual(inputGrads[2], inputGrads[0], "direct input gradient");
+        NumericAssert.BitwiseEqual(inputGrads[2], inputGrads[1], "interleaved input gradient");
+    }
+
+    [Theory]
+    [InlineData(ConvolutionAlgorithm.Direct)]
+    [InlineData(ConvolutionAlgorithm.Interleaved)]
+    public void UnsuitedAlgorithm_Throws(ConvolutionAlgorithm algorithm)
+    {
+        var conv = new Conv2d("conv", 1, 4, 3, stride: 2) { Algorithm = algorithm };
+
+        var error = Assert.Throws<InvalidOperationException>(() => conv.Forward(new Tensor(1, 1, 40, 40)));
+        Assert.Contains("does not suit stride 2", error.Message);
     }
 
     private static double Gamma(int terms) => terms * Math.Pow(2, -24) / (1 - terms * Math.Pow(2, -24));
