@@ -20,6 +20,9 @@ public class KernelBenchmarks
     private float[] _a = null!;
     private float[] _b = null!;
     private float[] _c = null!;
+    private float[] _fcInput = null!;
+    private float[] _fcWeight = null!;
+    private float[] _fcOutput = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,9 +37,12 @@ public class KernelBenchmarks
         _conv1OutputGrad = Random(rng, BatchSize, 6, 28, 28);
         _conv2Input = Random(rng, BatchSize, 6, 14, 14);
         _conv2OutputGrad = Random(rng, BatchSize, 16, 10, 10);
-        _a = Random(rng, 16, 150).Data;
-        _b = Random(rng, 150, BatchSize * 100).Data;
-        _c = new float[16 * BatchSize * 100];
+        _a = Random(rng, 150, 16).Data;
+        _b = Random(rng, 16, BatchSize * 100).Data;
+        _c = new float[150 * BatchSize * 100];
+        _fcInput = Random(rng, BatchSize, 400).Data;
+        _fcWeight = Random(rng, 120, 400).Data;
+        _fcOutput = new float[BatchSize * 120];
         _conv1.Forward(_conv1Input);
         _conv2.Forward(_conv2Input);
     }
@@ -56,9 +62,13 @@ public class KernelBenchmarks
     [Benchmark]
     public Tensor MaxPoolForward() => _pool.Forward(_conv1OutputGrad);
 
-    /// <summary>conv2's forward product at batch 8: [16, 150] x [150, 800].</summary>
+    /// <summary>conv2's input-gradient product at batch 8: W^T [150, 16] x dY [16, 800].</summary>
     [Benchmark]
-    public void MatrixProduct() => MatMul.Multiply(_a, _b, _c, 16, 150, BatchSize * 100, accumulate: false, Parallelism.Single);
+    public void MatrixProduct() => MatMul.Multiply(_a, _b, _c, 150, 16, BatchSize * 100, accumulate: false, Parallelism.Single);
+
+    /// <summary>fc1's forward product at batch 8: x [8, 400] times W^T for W [120, 400], by blocked dot products.</summary>
+    [Benchmark]
+    public void TransposedProduct() => MatMul.MultiplyTransposed(_fcInput, _fcWeight, _fcOutput, BatchSize, 400, 120, accumulate: false, Parallelism.Single);
 
     private static Tensor Random(Rng rng, params int[] shape)
     {

@@ -33,11 +33,12 @@ public sealed class ConvolutionAlgorithmTests
         { ConvolutionAlgorithm.Interleaved, 9, 1, 4, 6, 5, 1, 0 },
         { ConvolutionAlgorithm.Interleaved, 20, 3, 17, 8, 12, 4, 2 },
         { ConvolutionAlgorithm.Interleaved, 1, 2, 7, 11, 13, 2, 0 },
+        { ConvolutionAlgorithm.Interleaved, 11, 5, 6, 9, 8, 3, 1 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ForwardAndWeightGrad_MatchFloat64Loops(
+    public void ForwardAndGradients_MatchFloat64Loops(
         ConvolutionAlgorithm algorithm, int batchSize, int inChannels, int outChannels, int height, int width, int kernelSize, int padding)
     {
         var rng = new Rng(31);
@@ -49,7 +50,7 @@ public sealed class ConvolutionAlgorithmTests
         Tensor outputGrad = RandomTensors.Normal(rng, batchSize, outChannels, outHeight, outWidth);
 
         Tensor output = conv.Forward(input);
-        conv.BackwardParameters(outputGrad);
+        Tensor inputGrad = conv.Backward(outputGrad);
         Assert.Equal(algorithm, conv.LastAlgorithm);
 
         var reference = new Float64Convolution(conv, input, outputGrad);
@@ -63,6 +64,12 @@ public sealed class ConvolutionAlgorithmTests
         for (int i = 0; i < conv.Weight.Grad.Length; i++)
         {
             AssertWithin(reference.WeightGrad[i], conv.Weight.Grad.Data[i], Gamma(weightTerms) * reference.WeightGradScale[i], $"weight gradient {i}");
+        }
+
+        int inputTerms = outChannels * kernelSize * kernelSize;
+        for (int i = 0; i < inputGrad.Length; i++)
+        {
+            AssertWithin(reference.InputGrad[i], inputGrad.Data[i], Gamma(inputTerms) * reference.InputGradScale[i], $"input gradient {i}");
         }
 
         for (int o = 0; o < outChannels; o++)
@@ -127,7 +134,7 @@ public sealed class ConvolutionAlgorithmTests
     private static void AssertWithin(double expected, float actual, double bound, string what) =>
         Assert.True(Math.Abs(actual - expected) <= bound, $"{what}: expected {expected:R}, got {actual:R}, bound {bound:R}");
 
-    /// <summary>Output, weight and bias gradients and their magnitude sums, in float64 straight from the definition.</summary>
+    /// <summary>Output, input, weight and bias gradients and their magnitude sums, in float64 straight from the definition.</summary>
     private sealed class Float64Convolution
     {
         public Float64Convolution(Conv2d conv, Tensor input, Tensor outputGrad)
@@ -140,6 +147,8 @@ public sealed class ConvolutionAlgorithmTests
             WeightGrad = new double[weight.Length];
             WeightGradScale = new double[weight.Length];
             BiasGrad = new double[oc];
+            InputGrad = new double[x.Length];
+            InputGradScale = new double[x.Length];
             BiasGradScale = new double[oc];
             for (int b = 0; b < n; b++)
             for (int o = 0; o < oc; o++)
@@ -162,8 +171,11 @@ public sealed class ConvolutionAlgorithmTests
                     double xv = x[((b * ic + i) * h + row) * w + column];
                     sum += weight[weightIndex] * xv;
                     scale += Math.Abs(weight[weightIndex] * xv);
+                    int inputIndex = ((b * ic + i) * h + row) * w + column;
                     WeightGrad[weightIndex] += dy[outIndex] * xv;
                     WeightGradScale[weightIndex] += Math.Abs(dy[outIndex] * xv);
+                    InputGrad[inputIndex] += dy[outIndex] * (double)weight[weightIndex];
+                    InputGradScale[inputIndex] += Math.Abs(dy[outIndex] * (double)weight[weightIndex]);
                 }
 
                 Output[outIndex] = sum;
@@ -182,6 +194,10 @@ public sealed class ConvolutionAlgorithmTests
         public double[] WeightGradScale { get; }
 
         public double[] BiasGrad { get; }
+
+        public double[] InputGrad { get; }
+
+        public double[] InputGradScale { get; }
 
         public double[] BiasGradScale { get; }
     }

@@ -32,6 +32,7 @@ public sealed class LayerGradientTests
     [InlineData(10, 2, 17, 5, 5, 3, 1, 1)]
     [InlineData(2, 2, 7, 8, 14, 3, 1, 1)] // 14 output columns: the direct convolution
     [InlineData(3, 1, 5, 6, 16, 3, 1, 0)] // likewise, without padding
+    [InlineData(3, 4, 5, 8, 8, 3, 1, 1)] // 8 output columns, 4 input channels: the interleaved convolution
     public void Conv2d_Backward_MatchesFiniteDifferences(
         int batchSize, int inChannels, int outChannels, int height, int width, int kernelSize, int stride, int padding)
     {
