@@ -46,22 +46,9 @@ internal sealed partial class InterleavedConvolution
 
     private void PackOutputGrad(Tensor outputGrad, int g, Span<float> packedGrad)
     {
-        int planeLength = _outHeight * _outWidth;
-        int itemLength = _outChannels * planeLength;
+        int itemLength = _outChannels * _outHeight * _outWidth;
         int count = Math.Min(Lanes, _batchSize - g * Lanes);
-        if (count < Lanes)
-        {
-            packedGrad.Clear();
-        }
-
-        for (int lane = 0; lane < count; lane++)
-        {
-            ReadOnlySpan<float> item = outputGrad.Span.Slice((g * Lanes + lane) * itemLength, itemLength);
-            for (int i = 0; i < itemLength; i++)
-            {
-                packedGrad[i * Lanes + lane] = item[i];
-            }
-        }
+        LaneTranspose.Interleave(outputGrad.Span.Slice(g * Lanes * itemLength, count * itemLength), itemLength, count, packedGrad, itemLength);
     }
 
     /// <summary>dW rows oc..oc+3: five kernel offsets at a time, then one at a time.</summary>

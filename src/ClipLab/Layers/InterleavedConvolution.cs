@@ -146,21 +146,22 @@ internal sealed partial class InterleavedConvolution
         int width = input.Dim(3);
         int itemLength = _inChannels * height * width;
         int count = Math.Min(Lanes, _batchSize - g * Lanes);
-        packed.Clear();
-        for (int lane = 0; lane < count; lane++)
+        ReadOnlySpan<float> items = input.Span.Slice(g * Lanes * itemLength, count * itemLength);
+        if (_padding == 0)
         {
-            ReadOnlySpan<float> item = input.Span.Slice((g * Lanes + lane) * itemLength, itemLength);
-            for (int ic = 0; ic < _inChannels; ic++)
+            // without padding the packed rows follow each other as the items' rows do
+            LaneTranspose.Interleave(items, itemLength, count, packed, itemLength);
+            return;
+        }
+
+        packed.Clear();
+        for (int ic = 0; ic < _inChannels; ic++)
+        {
+            for (int h = 0; h < height; h++)
             {
-                for (int h = 0; h < height; h++)
-                {
-                    ReadOnlySpan<float> row = item.Slice((ic * height + h) * width, width);
-                    Span<float> target = packed.Slice(((ic * _paddedHeight + h + _padding) * _paddedWidth + _padding) * Lanes);
-                    for (int w = 0; w < width; w++)
-                    {
-                        target[w * Lanes + lane] = row[w];
-                    }
-                }
+                int sourceStart = (ic * height + h) * width;
+                int targetStart = ((ic * _paddedHeight + h + _padding) * _paddedWidth + _padding) * Lanes;
+                LaneTranspose.Interleave(items[sourceStart..], itemLength, count, packed.Slice(targetStart, width * Lanes), width);
             }
         }
     }
@@ -171,19 +172,12 @@ internal sealed partial class InterleavedConvolution
         int planeLength = _outHeight * _outWidth;
         int itemLength = _outChannels * planeLength;
         int count = Math.Min(Lanes, _batchSize - g * Lanes);
-        for (int lane = 0; lane < count; lane++)
+        Span<float> items = output.Span.Slice(g * Lanes * itemLength, count * itemLength);
+        LaneTranspose.Deinterleave(packedOutput, itemLength, count, items, itemLength);
+        for (int plane = 0; plane < count * _outChannels; plane++)
         {
-            Span<float> item = output.Span.Slice((g * Lanes + lane) * itemLength, itemLength);
-            for (int oc = 0; oc < _outChannels; oc++)
-            {
-                Span<float> plane = item.Slice(oc * planeLength, planeLength);
-                ReadOnlySpan<float> source = packedOutput.Slice(oc * planeLength * Lanes);
-                float b = bias[oc];
-                for (int p = 0; p < plane.Length; p++)
-                {
-                    plane[p] = source[p * Lanes + lane] + b;
-                }
-            }
+            Span<float> values = items.Slice(plane * planeLength, planeLength);
+            SpanArithmetic.Add(values, bias[plane % _outChannels], values);
         }
     }
 
