@@ -10,9 +10,9 @@ namespace ClipLab.Tensors;
 /// interleaved layout [position, 8] in which lane l of every vector belongs to item l.
 /// </summary>
 /// <remarks>
-/// Full groups go through 8 x 8 transposes of eight positions at a time (24 AVX shuffles per 64
-/// floats); a group of fewer than eight items, the last positions and machines without AVX
-/// take a scalar loop. Both give the same floats, since they only move them.
+/// Full groups go through 8 x 8 transposes of eight positions at a time, 24 AVX shuffles per 64
+/// floats. A group of fewer than eight items, the last positions and machines without AVX take
+/// a scalar loop. Both give the same floats, because they only move them.
 /// </remarks>
 internal static class LaneTranspose
 {
@@ -71,7 +71,7 @@ internal static class LaneTranspose
         }
     }
 
-    /// <summary>Throws unless the item-major span holds <paramref name="count"/> rows of <paramref name="length"/> and the interleaved one <paramref name="length"/> vectors.</summary>
+    /// <summary>Throws unless the item-major span has room for <paramref name="count"/> rows of <paramref name="length"/> and the interleaved one for <paramref name="length"/> vectors.</summary>
     private static void CheckLengths(int itemMajorLength, int itemStride, int count, int length, int interleavedLength)
     {
         if (count is < 1 or > Lanes || length < 0 || itemStride < length)
@@ -103,7 +103,7 @@ internal static class LaneTranspose
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
         Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
 
-        // u0 holds column 0 of rows 0-3 in its low half and column 4 in its high half, and so on
+        // u0 contains column 0 of rows 0-3 in its low half and column 4 in its high half, and so on
         Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
         Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
