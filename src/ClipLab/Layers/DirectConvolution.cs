@@ -31,6 +31,10 @@ internal sealed class DirectConvolution
     // about 30 us here, too little to pay for handing work to another thread.
     private const int ParallelBatchSize = 8;
 
+    // weight-gradient tile: output channels by kernel offsets, 8 loads per 15 fused multiply-adds
+    private const int GradTileChannels = 3;
+    private const int GradTileOffsets = 5;
+
     private readonly int _inChannels;
     private readonly int _outChannels;
     private readonly int _kernelSize;
@@ -320,24 +324,24 @@ internal sealed class DirectConvolution
             paddedGrad.AsSpan(row * rowLength + _outWidth, rowLength - _outWidth).Clear();
         }
 
-        // whole pairs of output channels per task: disjoint weights, so any split gives the same bits
-        int pairs = (_outChannels + 1) / 2;
+        // whole blocks of three output channels per task: disjoint weights, so any split gives the same bits
+        int blocks = (_outChannels + GradTileChannels - 1) / GradTileChannels;
         Parallelism threads = _batchSize > ParallelBatchSize ? parallelism : Parallelism.Single;
-        threads.For(pairs, (Conv: this, paddedGrad, weightGrad, rowLength), static (pair, s) =>
-            s.Conv.WeightGradPair(s.paddedGrad, s.rowLength, 2 * pair, s.weightGrad));
+        threads.For(blocks, (Conv: this, paddedGrad, weightGrad, rowLength), static (block, s) =>
+            s.Conv.WeightGradChannelBlock(s.paddedGrad, s.rowLength, block * GradTileChannels, s.weightGrad));
     }
 
-    /// <summary>dW rows oc and oc + 1 (only oc when it is the last channel): four kernel offsets at a time, then one at a time.</summary>
-    private void WeightGradPair(float[] paddedGrad, int rowLength, int oc, float[] weightGrad)
+    /// <summary>dW rows oc..oc+2 (fewer at the last channel): five kernel offsets at a time, then one at a time.</summary>
+    private void WeightGradChannelBlock(float[] paddedGrad, int rowLength, int oc, float[] weightGrad)
     {
         int rows = Rows;
         int kk = 0;
-        int channels = Math.Min(2, _outChannels - oc);
-        if (channels == 2)
+        int channels = Math.Min(GradTileChannels, _outChannels - oc);
+        if (channels == GradTileChannels)
         {
-            for (; kk + 4 <= rows; kk += 4)
+            for (; kk + GradTileOffsets <= rows; kk += GradTileOffsets)
             {
-                WeightGrad2x4(paddedGrad, rowLength, oc, kk, weightGrad);
+                WeightGradTile(paddedGrad, rowLength, oc, kk, weightGrad);
             }
         }
 
@@ -350,62 +354,74 @@ internal sealed class DirectConvolution
         }
     }
 
-    /// <summary>Eight weights, dW[oc..oc+1, kk..kk+3]: eight accumulator chains over two dY rows and four shifted input rows.</summary>
-    private void WeightGrad2x4(float[] paddedGrad, int rowLength, int oc, int kk, float[] weightGrad)
+    /// <summary>Fifteen weights, dW[oc..oc+2, kk..kk+4]: fifteen accumulator chains over three dY rows and five shifted input rows.</summary>
+    private void WeightGradTile(float[] paddedGrad, int rowLength, int oc, int kk, float[] weightGrad)
     {
         int planeLength = _outHeight * rowLength;
         int itemLength = PaddedImageLength;
         float[] padded = _padded!;
         Debug.Assert(padded.Length >= _batchSize * itemLength && paddedGrad.Length >= _batchSize * _outChannels * planeLength);
-        _ = paddedGrad[((_batchSize - 1) * _outChannels + oc + 2) * planeLength - 1];
-        _ = padded[(_batchSize - 1) * itemLength + _offsets[kk + 3] + (_outHeight - 1) * _rowStride + rowLength - 1];
-        int x0 = _offsets[kk], x1 = _offsets[kk + 1], x2 = _offsets[kk + 2], x3 = _offsets[kk + 3];
-        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
-        Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        _ = paddedGrad[((_batchSize - 1) * _outChannels + oc + GradTileChannels) * planeLength - 1];
+        _ = padded[(_batchSize - 1) * itemLength + _offsets[kk + GradTileOffsets - 1] + (_outHeight - 1) * _rowStride + rowLength - 1];
+        int x0 = _offsets[kk], x1 = _offsets[kk + 1], x2 = _offsets[kk + 2], x3 = _offsets[kk + 3], x4 = _offsets[kk + 4];
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default, s04 = default;
+        Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default, s14 = default;
+        Vector256<float> s20 = default, s21 = default, s22 = default, s23 = default, s24 = default;
         for (int n = 0; n < _batchSize; n++)
         {
             ref float g0 = ref paddedGrad[(n * _outChannels + oc) * planeLength];
             ref float g1 = ref Unsafe.Add(ref g0, planeLength);
+            ref float g2 = ref Unsafe.Add(ref g0, 2 * planeLength);
             ref float item = ref padded[n * itemLength];
             for (int oh = 0; oh < _outHeight; oh++)
             {
-                ref float gRow0 = ref Unsafe.Add(ref g0, oh * rowLength);
-                ref float gRow1 = ref Unsafe.Add(ref g1, oh * rowLength);
+                int gradRow = oh * rowLength;
                 ref float xRow = ref Unsafe.Add(ref item, oh * _rowStride);
                 for (int v = 0; v < rowLength; v += Lanes)
                 {
-                    Vector256<float> d0 = Vector256.LoadUnsafe(ref gRow0, (nuint)v);
-                    Vector256<float> d1 = Vector256.LoadUnsafe(ref gRow1, (nuint)v);
+                    Vector256<float> d0 = Vector256.LoadUnsafe(ref g0, (nuint)(gradRow + v));
+                    Vector256<float> d1 = Vector256.LoadUnsafe(ref g1, (nuint)(gradRow + v));
+                    Vector256<float> d2 = Vector256.LoadUnsafe(ref g2, (nuint)(gradRow + v));
                     Vector256<float> x = Vector256.LoadUnsafe(ref xRow, (nuint)(x0 + v));
                     s00 = Vector256.FusedMultiplyAdd(d0, x, s00);
                     s10 = Vector256.FusedMultiplyAdd(d1, x, s10);
+                    s20 = Vector256.FusedMultiplyAdd(d2, x, s20);
                     x = Vector256.LoadUnsafe(ref xRow, (nuint)(x1 + v));
                     s01 = Vector256.FusedMultiplyAdd(d0, x, s01);
                     s11 = Vector256.FusedMultiplyAdd(d1, x, s11);
+                    s21 = Vector256.FusedMultiplyAdd(d2, x, s21);
                     x = Vector256.LoadUnsafe(ref xRow, (nuint)(x2 + v));
                     s02 = Vector256.FusedMultiplyAdd(d0, x, s02);
                     s12 = Vector256.FusedMultiplyAdd(d1, x, s12);
+                    s22 = Vector256.FusedMultiplyAdd(d2, x, s22);
                     x = Vector256.LoadUnsafe(ref xRow, (nuint)(x3 + v));
                     s03 = Vector256.FusedMultiplyAdd(d0, x, s03);
                     s13 = Vector256.FusedMultiplyAdd(d1, x, s13);
+                    s23 = Vector256.FusedMultiplyAdd(d2, x, s23);
+                    x = Vector256.LoadUnsafe(ref xRow, (nuint)(x4 + v));
+                    s04 = Vector256.FusedMultiplyAdd(d0, x, s04);
+                    s14 = Vector256.FusedMultiplyAdd(d1, x, s14);
+                    s24 = Vector256.FusedMultiplyAdd(d2, x, s24);
                 }
             }
         }
 
         int rows = Rows;
-        Span<float> row0 = weightGrad.AsSpan(oc * rows + kk, 4);
-        Span<float> row1 = weightGrad.AsSpan((oc + 1) * rows + kk, 4);
-        row0[0] += Vector256.Sum(s00);
-        row0[1] += Vector256.Sum(s01);
-        row0[2] += Vector256.Sum(s02);
-        row0[3] += Vector256.Sum(s03);
-        row1[0] += Vector256.Sum(s10);
-        row1[1] += Vector256.Sum(s11);
-        row1[2] += Vector256.Sum(s12);
-        row1[3] += Vector256.Sum(s13);
+        AddSums(weightGrad.AsSpan(oc * rows + kk, GradTileOffsets), s00, s01, s02, s03, s04);
+        AddSums(weightGrad.AsSpan((oc + 1) * rows + kk, GradTileOffsets), s10, s11, s12, s13, s14);
+        AddSums(weightGrad.AsSpan((oc + 2) * rows + kk, GradTileOffsets), s20, s21, s22, s23, s24);
     }
 
-    /// <summary>One weight's sum, dW[oc, kk] without the old value, in the same order as <see cref="WeightGrad2x4"/>.</summary>
+    private static void AddSums(Span<float> target, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, Vector256<float> e)
+    {
+        target[0] += Vector256.Sum(a);
+        target[1] += Vector256.Sum(b);
+        target[2] += Vector256.Sum(c);
+        target[3] += Vector256.Sum(d);
+        target[4] += Vector256.Sum(e);
+    }
+
+    /// <summary>One weight's sum, dW[oc, kk] without the old value, in the same order as <see cref="WeightGradTile"/>.</summary>
     private float WeightGradSum(float[] paddedGrad, int rowLength, int oc, int kk)
     {
         int planeLength = _outHeight * rowLength;
