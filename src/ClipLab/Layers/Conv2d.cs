@@ -276,13 +276,17 @@ public sealed class Conv2d : Layer
             }
             else
             {
-                _interleaved!.AccumulateWeightGrad(outputGrad, Weight.Grad.Data, Parallelism);
+                Tensor? interleavedInputGrad = _interleaved!.SuitsInputGrad ? inputGrad : null;
+                _interleaved.Backward(outputGrad, Weight.Value.Data, Weight.Grad.Data, interleavedInputGrad, Parallelism);
             }
         }
 
-        if (parameterGradsFromColumns || inputGrad is not null)
+        // dX from the unfolded product, unless the interleaved algorithm wrote it already
+        bool interleavedWroteInputGrad = _lastAlgorithm == ConvolutionAlgorithm.Interleaved && _interleaved!.SuitsInputGrad;
+        Tensor? foldedInputGrad = interleavedWroteInputGrad ? null : inputGrad;
+        if (parameterGradsFromColumns || foldedInputGrad is not null)
         {
-            BackwardGroups(outputGrad, parameterGradsFromColumns, inputGrad, outHeight, outWidth);
+            BackwardGroups(outputGrad, parameterGradsFromColumns, foldedInputGrad, outHeight, outWidth);
         }
 
         Weight.MarkGradWritten();

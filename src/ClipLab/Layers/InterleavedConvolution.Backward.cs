@@ -6,20 +6,19 @@ namespace ClipLab.Layers;
 
 // Index legend as in InterleavedConvolution.cs.
 
-/// <summary>The weight gradient of the interleaved convolution.</summary>
+/// <summary>The backward pass of the interleaved convolution: weight and input gradients.</summary>
 internal sealed partial class InterleavedConvolution
 {
     /// <summary>
-    /// Adds dW [OC, IC * K * K] for <paramref name="outputGrad"/> [N, OC, OH, OW] and the packed
-    /// input of the latest forward pass: dW[oc, kk] += sum over g, oh, ow and lanes of
-    /// dY[g, oc, oh, ow, lane] * packed[g, offset(kk) + (oh * paddedWidth + ow) * 8 + lane].
+    /// Adds dW [OC, IC * K * K] for <paramref name="outputGrad"/> [N, OC, OH, OW], and writes
+    /// dX [N, IC, H, W] into <paramref name="inputGrad"/> unless it is null.
     /// </summary>
-    /// <remarks>
-    /// Tiles of 4 channels by 5 kernel offsets load 4 dY and 5 input vectors per position for 20
-    /// fused multiply-adds. Weights outside whole tiles take one chain each, in the same order.
-    /// Missing items of the last group have zero dY, so they add nothing.
-    /// </remarks>
-    public void AccumulateWeightGrad(Tensor outputGrad, float[] weightGrad, Parallelism parallelism)
+    /// <param name="outputGrad">dY of the latest forward pass's output.</param>
+    /// <param name="weight">W [OC, IC * K * K], as in the forward pass.</param>
+    /// <param name="weightGrad">dW, added to.</param>
+    /// <param name="inputGrad">dX, overwritten; null when the caller needs only dW. Needs <see cref="SuitsInputGrad"/>.</param>
+    /// <param name="parallelism">Threads for batches above 8.</param>
+    public void Backward(Tensor outputGrad, float[] weight, float[] weightGrad, Tensor? inputGrad, Parallelism parallelism)
     {
         // dY packed as [G, OC, OH * OW, 8], in the forward pass's output buffer, which is free now
         float[] packedGrad = _packedOutput!;
@@ -28,9 +27,42 @@ internal sealed partial class InterleavedConvolution
             PackOutputGrad(outputGrad, g, packedGrad.AsSpan(g * OutputGroupLength, OutputGroupLength));
         }
 
+        Parallelism threads = _batchSize > Lanes ? parallelism : Parallelism.Single;
+        AccumulateWeightGrad(packedGrad, weightGrad, threads);
+        if (inputGrad is not null)
+        {
+            if (!SuitsInputGrad)
+            {
+                throw new InvalidOperationException($"The interleaved input gradient needs at least {TileChannels} kernel offsets, got {Rows}.");
+            }
+
+            // Groups are independent and each runs whole on one thread, so the split changes no bit.
+            // On one thread they take turns with one set of work buffers, which then stays in the cache.
+            int buffers = threads.MaxThreads > 1 ? GroupCount : 1;
+            float[] columnGrads = Scratch.Ensure(ref _packedColumnGrads, buffers * Rows * OutputGroupLength / _outChannels);
+            Scratch.Ensure(ref _packedInputGrad, buffers * PackedGroupLength);
+            FillChannelOffsets();
+            threads.For(GroupCount, (Conv: this, packedGrad, weight, columnGrads, inputGrad, buffers), static (g, s) =>
+                s.Conv.InputGradGroup(s.packedGrad, s.weight, s.columnGrads, g, g % s.buffers, s.inputGrad));
+        }
+    }
+
+    /// <summary>True when dX can use the tile: it needs at least 4 kernel offsets, IC * K * K.</summary>
+    public bool SuitsInputGrad => Rows >= TileChannels;
+
+    /// <summary>
+    /// Adds dW[oc, kk] += sum over g, oh, ow and lanes of
+    /// dY[g, oc, oh, ow, lane] * packed[g, offset(kk) + (oh * paddedWidth + ow) * 8 + lane].
+    /// </summary>
+    /// <remarks>
+    /// Tiles of 4 channels by 5 kernel offsets load 4 dY and 5 input vectors per position for 20
+    /// fused multiply-adds. Weights outside whole tiles take one chain each, in the same order.
+    /// Missing items of the last group have zero dY, so they add nothing.
+    /// </remarks>
+    private void AccumulateWeightGrad(float[] packedGrad, float[] weightGrad, Parallelism threads)
+    {
         // whole blocks of 4 channels per task: disjoint weights, so any split gives the same bits
         int channelBlocks = _outChannels / TileChannels;
-        Parallelism threads = _batchSize > Lanes ? parallelism : Parallelism.Single;
         threads.For(channelBlocks, (Conv: this, packedGrad, weightGrad), static (block, s) =>
             s.Conv.WeightGradChannelBlock(s.packedGrad, block * TileChannels, s.weightGrad));
 
@@ -162,5 +194,113 @@ internal sealed partial class InterleavedConvolution
         }
 
         return Vector256.Sum(sum);
+    }
+
+    /// <summary>Offset of each output channel's plane within a packed dY group: oc * OH * OW * 8.</summary>
+    private void FillChannelOffsets()
+    {
+        if (_channelOffsets.Length != _outChannels)
+        {
+            _channelOffsets = new int[_outChannels];
+        }
+
+        for (int oc = 0; oc < _outChannels; oc++)
+        {
+            _channelOffsets[oc] = oc * _outHeight * _outWidth * Lanes;
+        }
+    }
+
+    /// <summary>
+    /// Computes dX of group <paramref name="g"/>: dcols[kk, p] = sum over oc of W[oc, kk] * dY[oc, p] for
+    /// all eight lanes, then every dcols vector added onto the input position it came from.
+    /// </summary>
+    /// <remarks>
+    /// The product is the forward tile with kk as its channels and oc as its kernel offsets, so
+    /// each dcols element is one chain over oc in ascending order. The fold adds in the order
+    /// (ic, kh, kw, oh, ow), as <see cref="Unfolding.Fold"/> does for the unfolded algorithm.
+    /// </remarks>
+    /// <param name="packedGrad">dY of every group, packed.</param>
+    /// <param name="weight">W [OC, IC * K * K].</param>
+    /// <param name="columnGrads">dcols work buffers, [IC * K * K, OH * OW, 8] each.</param>
+    /// <param name="g">The group.</param>
+    /// <param name="buffer">Which work buffers the group uses.</param>
+    /// <param name="inputGrad">dX [N, IC, H, W].</param>
+    private void InputGradGroup(float[] packedGrad, float[] weight, float[] columnGrads, int g, int buffer, Tensor inputGrad)
+    {
+        int positions = _outHeight * _outWidth;
+        int rows = Rows;
+        Span<float> grad = packedGrad.AsSpan(g * OutputGroupLength, OutputGroupLength);
+        Span<float> columns = columnGrads.AsSpan(buffer * rows * positions * Lanes, rows * positions * Lanes);
+
+        // the tile at the last channel and position reads up to the group's last dY vector
+        _ = grad[_channelOffsets[^1] + positions * Lanes - 1];
+        _ = weight[_outChannels * rows - 1];
+        for (int kk = 0; kk < rows; kk += TileChannels)
+        {
+            int firstRow = Math.Min(kk, rows - TileChannels);
+            for (int p = 0; p < positions; p += TileColumns)
+            {
+                int firstPosition = Math.Min(p, positions - TileColumns);
+                Tile(
+                    _channelOffsets,
+                    ref grad[firstPosition * Lanes],
+                    ref weight[firstRow],
+                    rows,
+                    ref columns[(firstRow * positions + firstPosition) * Lanes],
+                    positions * Lanes);
+            }
+        }
+
+        Span<float> packedInputGrad = _packedInputGrad.AsSpan(buffer * PackedGroupLength, PackedGroupLength);
+        FoldColumns(columns, packedInputGrad);
+        UnpackInputGrad(packedInputGrad, g, inputGrad);
+    }
+
+    /// <summary>Clears <paramref name="packedInputGrad"/> [IC, paddedHeight, paddedWidth, 8] and adds every dcols vector onto its input position.</summary>
+    private void FoldColumns(ReadOnlySpan<float> columns, Span<float> packedInputGrad)
+    {
+        packedInputGrad.Clear();
+        int k = _kernelSize;
+        int positions = _outHeight * _outWidth;
+        for (int ic = 0; ic < _inChannels; ic++)
+        {
+            for (int kh = 0; kh < k; kh++)
+            {
+                for (int kw = 0; kw < k; kw++)
+                {
+                    ReadOnlySpan<float> column = columns.Slice(((ic * k + kh) * k + kw) * positions * Lanes, positions * Lanes);
+                    for (int oh = 0; oh < _outHeight; oh++)
+                    {
+                        ReadOnlySpan<float> source = column.Slice(oh * _outWidth * Lanes, _outWidth * Lanes);
+                        Span<float> target = packedInputGrad.Slice(((ic * _paddedHeight + oh + kh) * _paddedWidth + kw) * Lanes, _outWidth * Lanes);
+                        SpanArithmetic.AddTo(target, source);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the group's items of dX from <paramref name="packedInputGrad"/>, without the padding, into <paramref name="inputGrad"/> [N, IC, H, W].</summary>
+    private void UnpackInputGrad(ReadOnlySpan<float> packedInputGrad, int g, Tensor inputGrad)
+    {
+        int height = inputGrad.Dim(2);
+        int width = inputGrad.Dim(3);
+        int itemLength = _inChannels * height * width;
+        int count = Math.Min(Lanes, _batchSize - g * Lanes);
+        Span<float> items = inputGrad.Span.Slice(g * Lanes * itemLength, count * itemLength);
+        if (_padding == 0)
+        {
+            LaneTranspose.Deinterleave(packedInputGrad, itemLength, count, items, itemLength);
+            return;
+        }
+
+        for (int ic = 0; ic < _inChannels; ic++)
+        {
+            for (int h = 0; h < height; h++)
+            {
+                int sourceStart = ((ic * _paddedHeight + h + _padding) * _paddedWidth + _padding) * Lanes;
+                LaneTranspose.Deinterleave(packedInputGrad[sourceStart..], width, count, items[((ic * height + h) * width)..], itemLength);
+            }
+        }
     }
 }

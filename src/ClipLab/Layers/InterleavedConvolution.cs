@@ -36,7 +36,10 @@ internal sealed partial class InterleavedConvolution
     private float[]? _packed;
     private float[]? _packedOutput;
     private float[]? _weightByOffset;
+    private float[]? _packedColumnGrads;
+    private float[]? _packedInputGrad;
     private int[] _offsets = [];
+    private int[] _channelOffsets = [];
     private int _batchSize;
     private int _paddedHeight;
     private int _paddedWidth;
