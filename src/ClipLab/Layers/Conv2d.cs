@@ -13,11 +13,20 @@ namespace ClipLab.Layers;
 /// OH = (H + 2 * padding - kernelSize) / stride + 1, and likewise OW.
 /// </summary>
 /// <remarks>
-/// Forward unfolds the batch in groups of up to eight items into columns,
+/// <para>
+/// Three algorithms compute the same sums (see <see cref="ConvolutionAlgorithm"/>); the layer
+/// picks by shape unless <see cref="Algorithm"/> is set. Stride-1 layers with wide output rows,
+/// such as LeNet-5's conv1, run <see cref="DirectConvolution"/> on a padded copy of each item.
+/// Other stride-1 layers with at least 4 output channels and 5 output columns, such as conv2,
+/// run <see cref="InterleavedConvolution"/> with eight items per vector.
+/// </para>
+/// <para>
+/// Everything else unfolds the batch in groups of up to eight items into columns,
 /// cols_g [IC * KH * KW, G * OH * OW], so that one matrix product Y_g = W cols_g serves every
 /// item of a group while its buffers stay in the cache. Backward uses dW += dY_g cols_g^T and
-/// dcols_g = W^T dY_g per group, then folds dcols_g back onto the input. Weights are stored as
-/// PyTorch stores them, [OC, IC, KH, KW].
+/// dcols_g = W^T dY_g per group, then folds dcols_g back onto the input; the direct algorithm
+/// takes its dX that way too. Weights are stored as PyTorch stores them, [OC, IC, KH, KW].
+/// </para>
 /// </remarks>
 public sealed class Conv2d : Layer
 {
