@@ -80,16 +80,20 @@ internal static class CompareRunner
 
             RunResults results = TrainAll(request, data, run, signals, interactive);
             signals.BeginWritingReport();
-            if (signals.Interrupted)
+            if (results.Interrupted)
             {
                 Console.Error.WriteLine("Training stopped; writing the report for what finished, please wait...");
+            }
+            else if (signals.Interrupted)
+            {
+                Console.Error.WriteLine($"Every run had finished training before {signals.SignalName}; writing the complete report, please wait...");
             }
 
             IReadOnlyList<string> written = RunWriter.WriteAll(run, results);
             ConsoleSummary.Print(results, interactive);
             Console.Out.WriteLine($"Report: {Path.Combine(run.FullPath, RunFileNames.ReportMarkdown)} and {RunFileNames.ReportHtml} ({written.Count} files written)");
 
-            if (signals.Interrupted)
+            if (results.Interrupted)
             {
                 Console.Error.WriteLine($"The run was interrupted ({signals.SignalName}); the report covers what finished and marks the run incomplete.");
                 return ExitCodes.RuntimeFailure;
@@ -157,9 +161,11 @@ internal static class CompareRunner
         var variants = request.Clippers
             .Select((clipper, v) => new VariantRuns(VariantNames.FromSpec(clipper.Spec), clipper.Spec, results[v]))
             .ToList();
+        // a signal after the last step stopped nothing, so the run is not marked interrupted
+        bool cutShort = results.Any(runs => runs.Any(result => VariantRuns.StatusOf(result) is RunStatus.Interrupted or RunStatus.NotRun));
         return new RunResults(request.Command, request.Config with { Seed = seeds[0] }, seeds, variants)
         {
-            Interrupted = signals.Interrupted,
+            Interrupted = signals.Interrupted && cutShort,
             Sweep = request.Sweep,
         };
     }

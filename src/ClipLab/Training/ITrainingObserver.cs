@@ -14,7 +14,7 @@ public interface ITrainingObserver
     /// <summary>Called after every validation measurement, in iteration order.</summary>
     /// <remarks>
     /// With more than one thread, validation runs beside training, and a point arrives after the
-    /// steps that ran meanwhile: up to <see cref="ExperimentConfig.EvalEvery"/> of them.
+    /// steps that ran meanwhile, usually a few.
     /// </remarks>
     void OnValidation(ValidationPoint point)
     {

@@ -68,7 +68,7 @@ public static class Trainer
         // With several threads, validation runs beside training on one of them: a training batch of
         // 8 is too small to keep two threads busy, a validation batch of 100 takes a few steps' time.
         bool overlap = config.Threads > 1;
-        var validationRunner = new ValidationRunner(
+        using var validationRunner = new ValidationRunner(
             network, () => LeNet5.Create(new Rng(0), config.InitStdDev), validationSampler, config.EvalBatchSize, overlap);
         if (overlap)
         {
@@ -80,6 +80,7 @@ public static class Trainer
         var validation = new List<ValidationPoint>(config.ValidationPointCount);
         var steps = new List<StepRecord>(config.Steps);
         string? failure = null;
+        bool cancelled = false;
         string? validationDivergence = null;
 
         for (int iteration = 0; iteration < config.Steps; iteration++)
@@ -87,6 +88,7 @@ public static class Trainer
             if (cancellationToken.IsCancellationRequested)
             {
                 failure = $"Cancelled before iteration {iteration}.";
+                cancelled = true;
                 break;
             }
 
@@ -114,6 +116,7 @@ public static class Trainer
                 validationRunner.Measure(iteration);
             }
 
+            validationRunner.CollectFinished();
             TakeValidationPoints(validationRunner, validation, observer, config, ref validationDivergence);
         }
 
@@ -138,6 +141,7 @@ public static class Trainer
         {
             ParameterNames = network.Parameters.Select(parameter => parameter.Name).ToArray(),
             FinalParameters = network.Parameters,
+            Diverged = failure is not null && !cancelled,
         };
     }
 
@@ -152,8 +156,9 @@ public static class Trainer
 
             // Finite gradients can still move the weights to where the loss overflows. The next
             // step then stops on its own loss and gradients and names the parameter. This
-            // message is for a run that has no next step.
-            if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(point.Loss))
+            // message is for the point after the last update, which has no next step; a run
+            // whose later steps stay finite has recovered and is not failed here.
+            if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(point.Loss) && point.Iteration == config.Steps - 1)
             {
                 divergence ??= $"Diverged at iteration {point.Iteration}: validation loss is {point.Loss} after the update";
             }

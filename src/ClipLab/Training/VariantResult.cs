@@ -25,6 +25,12 @@ public sealed record VariantResult(
     public bool Completed => Failure is null;
 
     /// <summary>
+    /// True when the run stopped on a NaN or infinite value under <see cref="NonFinitePolicy.Stop"/>:
+    /// in a step, in the validation after the last update, or in the test set.
+    /// </summary>
+    public bool Diverged { get; init; }
+
+    /// <summary>
     /// Names of the model's parameters ("conv1.weight", ...) in the order of
     /// <see cref="ClipLab.Clipping.ClipStatistics.ParameterNormsBefore"/>; empty when not recorded.
     /// </summary>

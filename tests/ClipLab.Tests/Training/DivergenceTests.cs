@@ -16,8 +16,27 @@ public sealed class DivergenceTests
         VariantResult result = Trainer.Run(config, RealMnist.Dataset, "none", new NoClipping());
 
         Assert.False(result.Completed);
+        Assert.True(result.Diverged);
         Assert.Contains("iteration 0", result.Failure);
         Assert.Contains("validation loss", result.Failure);
         Assert.True(double.IsNaN(result.TestAccuracy));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Run_InfiniteEarlyValidationThenFiniteSteps_Completes(int threads)
+    {
+        // with this seed, rate and clipping the validation loss after the first update is
+        // infinite, but every later step and validation point is finite: the run recovered
+        var config = new ExperimentConfig { Seed = 2, Steps = 400, LearningRate = 1.5e6, Threads = threads };
+
+        VariantResult result = Trainer.Run(config, RealMnist.Dataset, "value", ClipMethod.Parse("value:0.01"));
+
+        Assert.True(double.IsPositiveInfinity(result.Validation[0].Loss), "precondition: the first validation loss overflows");
+        Assert.All(result.Validation.Skip(1), point => Assert.True(double.IsFinite(point.Loss), $"validation loss at {point.Iteration}"));
+        Assert.True(result.Completed, result.Failure);
+        Assert.False(result.Diverged);
+        Assert.True(double.IsFinite(result.TestLoss));
     }
 }
