@@ -54,10 +54,13 @@ internal static class ScalingRunner
         network.SetParallelism(parallelism);
         var images = new Tensor(batchSize, 1, LeNet5.ImageSize, LeNet5.ImageSize);
         data.Test.CopyImages(0, batchSize, images.Span);
-        return ImagesPerSecond(20, batchSize, () => network.Forward(images));
+        return ImagesPerSecond(20, batchSize, () => network.Infer(images));
     }
 
-    // a quarter of the steps warm up the JIT and the buffers, the rest are timed
+    // a quarter of the steps warm up the JIT and the buffers, then five rounds of the steps are
+    // timed and the median round reported, because single rounds on a shared machine vary by 20 %
+    private const int Rounds = 5;
+
     private static double ImagesPerSecond(int steps, int batchSize, Action step)
     {
         for (int i = 0; i < steps / 4 + 1; i++)
@@ -65,13 +68,20 @@ internal static class ScalingRunner
             step();
         }
 
-        var stopwatch = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++)
+        double[] rates = new double[Rounds];
+        for (int round = 0; round < Rounds; round++)
         {
-            step();
+            var stopwatch = Stopwatch.StartNew();
+            for (int i = 0; i < steps; i++)
+            {
+                step();
+            }
+
+            rates[round] = steps * batchSize / stopwatch.Elapsed.TotalSeconds;
         }
 
-        return steps * batchSize / stopwatch.Elapsed.TotalSeconds;
+        Array.Sort(rates);
+        return rates[Rounds / 2];
     }
 
     private static void Report(string what, double imagesPerSecond, double flopsPerImage)

@@ -16,6 +16,9 @@ public sealed class MaxPool2d : Layer
 {
     private readonly TensorCache _outputs = new();
     private readonly TensorCache _inputGrads = new();
+    // outputs from which pooling splits items over threads: batch 8 of pool1 has 9,408
+    private const int ParallelOutputs = 1 << 16;
+
     private int[] _argmax = [];
     private Tensor? _input;
 
@@ -71,9 +74,11 @@ public sealed class MaxPool2d : Layer
 
         _input = input;
 
-        // planes in blocks of one item's channels: disjoint outputs, so any split gives the same bits
+        // Planes in blocks of one item's channels: disjoint outputs, so any split gives the same
+        // bits. Small batches stay on one thread, because pooling a plane takes well under a microsecond.
         int channels = input.Dim(1);
-        Parallelism.For(input.Dim(0), (Layer: this, input, output, Argmax: _argmax, channels, outHeight, outWidth), static (n, s) =>
+        Parallelism threads = output.Length >= ParallelOutputs ? Parallelism : Parallelism.Single;
+        threads.For(input.Dim(0), (Layer: this, input, output, Argmax: _argmax, channels, outHeight, outWidth), static (n, s) =>
             s.Layer.PoolPlanes(s.input, s.output, s.Argmax, n * s.channels, s.channels, s.outHeight, s.outWidth));
         return output;
     }
