@@ -407,18 +407,9 @@ internal sealed class DirectConvolution
         }
 
         int rows = Rows;
-        AddSums(weightGrad.AsSpan(oc * rows + kk, GradTileOffsets), s00, s01, s02, s03, s04);
-        AddSums(weightGrad.AsSpan((oc + 1) * rows + kk, GradTileOffsets), s10, s11, s12, s13, s14);
-        AddSums(weightGrad.AsSpan((oc + 2) * rows + kk, GradTileOffsets), s20, s21, s22, s23, s24);
-    }
-
-    private static void AddSums(Span<float> target, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, Vector256<float> e)
-    {
-        target[0] += Vector256.Sum(a);
-        target[1] += Vector256.Sum(b);
-        target[2] += Vector256.Sum(c);
-        target[3] += Vector256.Sum(d);
-        target[4] += Vector256.Sum(e);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan(oc * rows + kk, GradTileOffsets), s00, s01, s02, s03, s04);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan((oc + 1) * rows + kk, GradTileOffsets), s10, s11, s12, s13, s14);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan((oc + 2) * rows + kk, GradTileOffsets), s20, s21, s22, s23, s24);
     }
 
     /// <summary>One weight's sum, dW[oc, kk] without the old value, in the same order as <see cref="WeightGradTile"/>.</summary>

@@ -159,19 +159,10 @@ internal sealed partial class InterleavedConvolution
             }
         }
 
-        AddSums(weightGrad.AsSpan(oc * Rows + kk, TileColumns), s00, s01, s02, s03, s04);
-        AddSums(weightGrad.AsSpan((oc + 1) * Rows + kk, TileColumns), s10, s11, s12, s13, s14);
-        AddSums(weightGrad.AsSpan((oc + 2) * Rows + kk, TileColumns), s20, s21, s22, s23, s24);
-        AddSums(weightGrad.AsSpan((oc + 3) * Rows + kk, TileColumns), s30, s31, s32, s33, s34);
-    }
-
-    private static void AddSums(Span<float> target, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, Vector256<float> e)
-    {
-        target[0] += Vector256.Sum(a);
-        target[1] += Vector256.Sum(b);
-        target[2] += Vector256.Sum(c);
-        target[3] += Vector256.Sum(d);
-        target[4] += Vector256.Sum(e);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan(oc * Rows + kk, TileColumns), s00, s01, s02, s03, s04);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan((oc + 1) * Rows + kk, TileColumns), s10, s11, s12, s13, s14);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan((oc + 2) * Rows + kk, TileColumns), s20, s21, s22, s23, s24);
+        SpanArithmetic.AddLaneSums(weightGrad.AsSpan((oc + 3) * Rows + kk, TileColumns), s30, s31, s32, s33, s34);
     }
 
     /// <summary>One weight's sum, dW[oc, kk] without the old value, in the same order as <see cref="WeightGradTile"/>.</summary>

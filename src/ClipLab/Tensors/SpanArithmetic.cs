@@ -61,6 +61,15 @@ internal static class SpanArithmetic
         }
     }
 
+    /// <summary>target[i] += the sum of the lanes of sums[i], each added by Vector256.Sum: the last step of a tile of dot products.</summary>
+    public static void AddLaneSums(Span<float> target, params ReadOnlySpan<Vector256<float>> sums)
+    {
+        for (int i = 0; i < sums.Length; i++)
+        {
+            target[i] += Vector256.Sum(sums[i]);
+        }
+    }
+
     /// <summary>Returns the float32 sum of <paramref name="values"/>: eight lane sums over whole vectors, added by Vector256.Sum, then the tail in order.</summary>
     public static float Sum(ReadOnlySpan<float> values)
     {
