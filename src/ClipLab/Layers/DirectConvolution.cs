@@ -16,8 +16,8 @@ namespace ClipLab.Layers;
 /// </summary>
 /// <remarks>
 /// Rows are computed in blocks of 16 columns, so a row of OW outputs costs ceil(OW / 16)
-/// blocks; <see cref="Suits"/> accepts shapes that waste at most a quarter of the work
-/// (LeNet-5's conv1: 28 columns of 32). The copy's rows are rowStride = 16 * ceil(OW / 16) + K - 1
+/// blocks; <see cref="Suits"/> accepts shapes whose blocks compute at most a quarter more
+/// columns than the output has (LeNet-5's conv1: 32 for 28). The copy's rows are rowStride = 16 * ceil(OW / 16) + K - 1
 /// floats long and zero past the input, so every block reads inside the copy. Each output is
 /// one chain of fused multiply-adds over kk in ascending order, then the bias is added; the
 /// weight gradient is a fixed-order sum per weight. Neither depends on the thread count.
@@ -57,7 +57,7 @@ internal sealed class DirectConvolution
         _padding = padding;
     }
 
-    /// <summary>True when a stride-1 convolution with <paramref name="outWidth"/> output columns wastes at most a quarter of its blocks' columns.</summary>
+    /// <summary>True when a stride-1 convolution's blocks compute at most a quarter more columns than its <paramref name="outWidth"/> output columns.</summary>
     public static bool Suits(int stride, int outWidth) =>
         stride == 1 && 4 * BlockCount(outWidth) * BlockWidth <= 5 * outWidth;
 
