@@ -215,7 +215,9 @@ internal static class CompareRunner
         if (result.Failure is not null)
         {
             Print(task, $"{label}: {result.Failure}", error: true);
-            if (config.NonFinitePolicy == NonFinitePolicy.Stop && VariantRuns.StatusOf(result) == RunStatus.Diverged)
+            // skipping or applying steps helps only when a step was non-finite, not a validation or the test set
+            bool lastStepNonFinite = result.Steps.Count > 0 && result.Steps[^1].Clip.NonFinite;
+            if (config.NonFinitePolicy == NonFinitePolicy.Stop && VariantRuns.StatusOf(result) == RunStatus.Diverged && lastStepNonFinite)
             {
                 Print(task, "  With --non-finite skip such steps are skipped, and with --non-finite propagate they are applied as PyTorch does. The other variants go on.", error: true);
             }

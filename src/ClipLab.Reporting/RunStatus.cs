@@ -6,7 +6,11 @@ public enum RunStatus
     /// <summary>Every step trained and the test set was evaluated.</summary>
     Completed,
 
-    /// <summary>A non-finite loss or gradient stopped the run (<see cref="ClipLab.Training.NonFinitePolicy.Stop"/>); the test set was not evaluated.</summary>
+    /// <summary>
+    /// A NaN or infinity stopped the run (<see cref="ClipLab.Training.NonFinitePolicy.Stop"/>): in a step's
+    /// loss or gradient, in the validation after the last update, or in the test set, the only case
+    /// in which the test set was evaluated.
+    /// </summary>
     Diverged,
 
     /// <summary>The run stopped early for another reason, normally an interrupt (Ctrl+C or SIGTERM); the test set was not evaluated.</summary>

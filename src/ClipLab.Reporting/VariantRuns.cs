@@ -38,10 +38,9 @@ public sealed record VariantRuns(string Name, string ClipMethod, IReadOnlyList<V
             return RunStatus.Completed;
         }
 
-        // Trainer stops on a non-finite step only under NonFinitePolicy.Stop, and records that step
-        // last; a run that diverged in its last validation or test set says so itself.
-        bool lastStepNonFinite = result.Steps.Count > 0 && result.Steps[^1].Clip.NonFinite;
-        return result.Diverged || lastStepNonFinite ? RunStatus.Diverged : RunStatus.Interrupted;
+        // Trainer marks every run that NaN or infinity stopped; under skip and propagate a run's
+        // last step can be non-finite and still have been stopped by a signal
+        return result.Diverged ? RunStatus.Diverged : RunStatus.Interrupted;
     }
 
     /// <summary>Returns the lowercase words used for a status in reports and JSON: "completed", "diverged", "interrupted" or "not run".</summary>

@@ -310,7 +310,7 @@ public sealed class ResearchWorkflowTests
         Assert.True(File.ReadAllLines(Path.Combine(run, "global-norm_1", "steps.csv")).Length > 1, "the second variant did not run after the first diverged");
         string report = File.ReadAllText(Path.Combine(run, "report.md"));
         Assert.Contains("| diverged |", report);
-        Assert.Contains("> **Note:** variant `none` stopped early", report);
+        Assert.Contains("> **Note:** variant `none` diverged after", report);
         Assert.Contains("diverged at iteration", report);
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
         Assert.False(summary.RootElement.GetProperty("completed").GetBoolean());

@@ -43,6 +43,7 @@ internal static class FakeResults
             Steps = steps,
             TestLoss = double.NaN,
             TestAccuracy = double.NaN,
+            Diverged = true,
             Failure = $"non-finite loss at iteration {stoppedAt}",
         };
     }

@@ -67,7 +67,7 @@ public class MarkdownReportWriterTests
 
         string report = MarkdownReportWriter.Build("ClipLab run test", new ExperimentConfig(), [diverged, FakeResults.Clipped()]);
 
-        Assert.Contains("> **Note:** variant `diverged` stopped early after 413 steps: non-finite loss at iteration 412.", report);
+        Assert.Contains("> **Note:** variant `diverged` diverged after 413 steps: non-finite loss at iteration 412.", report);
         Assert.Contains("The last validation point is at iteration 410", report);
         string row = report.Split('\n').Single(line => line.StartsWith("| diverged |", StringComparison.Ordinal));
         Assert.Contains("| n/a | n/a |", row);

@@ -70,4 +70,15 @@ public class VariantSummaryTests
         Assert.True(double.IsNaN(summary.ClippedStepShare));
         Assert.False(summary.Completed);
     }
+
+    [Fact]
+    public void StatusOf_CancelledAfterNonFiniteStep_IsInterrupted()
+    {
+        // under skip or propagate a NaN network's steps stay non-finite; a signal then stops the run
+        StepRecord[] steps = [new(0, double.NaN, new ClipStatistics(double.NaN, double.NaN, 0, 100) { NonFinite = true })];
+        var cancelled = new VariantResult("none", "none", [], steps, double.NaN, double.NaN, TimeSpan.Zero, "Cancelled before iteration 1.");
+
+        Assert.Equal(RunStatus.Interrupted, VariantRuns.StatusOf(cancelled));
+        Assert.Equal(RunStatus.Diverged, VariantRuns.StatusOf(cancelled with { Diverged = true }));
+    }
 }

@@ -149,12 +149,17 @@ internal static class ReportBuilder
             text.Plain(string.Create(CultureInfo.InvariantCulture, $" seed {s}"));
         }
 
-        text.Plain(string.Create(CultureInfo.InvariantCulture, $" stopped early after {summary.StepsCompleted} steps: "));
+        string ending = result.Diverged ? "diverged" : "stopped early";
+        text.Plain(string.Create(CultureInfo.InvariantCulture, $" {ending} after {summary.StepsCompleted} steps: "));
         text.Plain((summary.Failure ?? "").TrimEnd('.') + ". ");
         text.Plain(summary.FinalValidationIteration is int iteration
             ? string.Create(CultureInfo.InvariantCulture, $"The last validation point is at iteration {iteration}")
             : "No validation point was recorded");
-        text.Plain(", and the test set was not evaluated.");
+
+        // a run can diverge on the test set itself, which was then evaluated
+        text.Plain(double.IsNaN(result.TestAccuracy)
+            ? ", and the test set was not evaluated."
+            : string.Create(CultureInfo.InvariantCulture, $", and the test set gave accuracy {result.TestAccuracy:F4} with loss {result.TestLoss}."));
         return new NoteBlock("Note", text);
     }
 
