@@ -16,8 +16,9 @@ public sealed class MaxPool2d : Layer
 {
     private readonly TensorCache _outputs = new();
     private readonly TensorCache _inputGrads = new();
-    // outputs from which pooling splits items over threads: batch 8 of pool1 has 9,408
-    private const int ParallelOutputs = 1 << 16;
+    // outputs from which pooling splits items over threads: pool1 has 9,408 at batch 8, pool2
+    // 40,000 at batch 100
+    private const int ParallelOutputs = 1 << 14;
 
     private int[] _argmax = [];
     private Tensor? _input;
