@@ -61,13 +61,18 @@ internal static class SpanArithmetic
         }
     }
 
-    /// <summary>target[i] += the sum of the lanes of sums[i], each added by Vector256.Sum: the last step of a tile of dot products.</summary>
-    public static void AddLaneSums(Span<float> target, params ReadOnlySpan<Vector256<float>> sums)
+    /// <summary>Adds the lane sums (Vector256.Sum) of five vectors to target[0..4]: the last step of a row of a 5-wide tile of dot products.</summary>
+    /// <remarks>
+    /// Five parameters rather than a params span: with the span a reference run took about 0.1 s
+    /// longer (measured), probably because the callers' accumulators then lived on the stack.
+    /// </remarks>
+    public static void AddLaneSums(Span<float> target, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, Vector256<float> e)
     {
-        for (int i = 0; i < sums.Length; i++)
-        {
-            target[i] += Vector256.Sum(sums[i]);
-        }
+        target[0] += Vector256.Sum(a);
+        target[1] += Vector256.Sum(b);
+        target[2] += Vector256.Sum(c);
+        target[3] += Vector256.Sum(d);
+        target[4] += Vector256.Sum(e);
     }
 
     /// <summary>Returns the float32 sum of <paramref name="values"/>: eight lane sums over whole vectors, added by Vector256.Sum, then the tail in order.</summary>
