@@ -38,8 +38,8 @@ public sealed record VariantRuns(string Name, string ClipMethod, IReadOnlyList<V
             return RunStatus.Completed;
         }
 
-        // Trainer marks every run that NaN or infinity stopped; under skip and propagate a run's
-        // last step can be non-finite and still have been stopped by a signal
+        // Trainer marks every run that NaN or infinity stopped. The last step alone does not tell,
+        // because under skip and propagate a run that a signal stopped can end on a non-finite step.
         return result.Diverged ? RunStatus.Diverged : RunStatus.Interrupted;
     }
 

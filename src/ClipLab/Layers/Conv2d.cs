@@ -140,8 +140,17 @@ public sealed class Conv2d : Layer
     {
         bool direct = DirectConvolution.Suits(Stride, outWidth);
         bool interleaved = InterleavedConvolution.Suits(Stride, OutChannels, outWidth);
-        ConvolutionAlgorithm chosen = Algorithm
-            ?? (direct ? ConvolutionAlgorithm.Direct : interleaved ? ConvolutionAlgorithm.Interleaved : ConvolutionAlgorithm.Unfolded);
+        ConvolutionAlgorithm fastest = ConvolutionAlgorithm.Unfolded;
+        if (direct)
+        {
+            fastest = ConvolutionAlgorithm.Direct;
+        }
+        else if (interleaved)
+        {
+            fastest = ConvolutionAlgorithm.Interleaved;
+        }
+
+        ConvolutionAlgorithm chosen = Algorithm ?? fastest;
         bool suits = chosen switch
         {
             ConvolutionAlgorithm.Direct => direct,
@@ -182,7 +191,7 @@ public sealed class Conv2d : Layer
         }
 
         // Cols holds every group's unfolded block, [IC * KH * KW, G * P] each, for the backward pass
-        // and for groups that run in parallel; otherwise one block that stays in the cache serves all.
+        // and for groups that run in parallel. Otherwise one block serves all and stays in the cache.
         int groups = (batchSize + GroupSize - 1) / GroupSize;
         bool parallelGroups = groups > 1 && Parallelism.MaxThreads > 1;
         bool blockPerGroup = keepForBackward || parallelGroups;

@@ -19,8 +19,8 @@ namespace ClipLab.Layers;
 /// blocks; <see cref="Suits"/> accepts shapes whose blocks compute at most a quarter more
 /// columns than the output has (LeNet-5's conv1: 32 for 28). The copy's rows are rowStride = 16 * ceil(OW / 16) + K - 1
 /// floats long and zero past the input, so every block reads inside the copy. Each output is
-/// one chain of fused multiply-adds over kk in ascending order, then the bias is added; the
-/// weight gradient is a fixed-order sum per weight. Neither depends on the thread count.
+/// one chain of fused multiply-adds over kk in ascending order, then the bias is added. Each
+/// weight gradient is a sum in a fixed order. Neither depends on the thread count.
 /// </remarks>
 internal sealed class DirectConvolution
 {
