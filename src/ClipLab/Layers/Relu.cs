@@ -31,7 +31,9 @@ public sealed class Relu : Layer
 
         for (; i < x.Length; i++)
         {
-            y[i] = float.IsNaN(x[i]) ? x[i] : x[i] > 0f ? x[i] : 0f;
+            // NaN > 0 is false, so NaN needs its own test to stay NaN
+            float value = x[i];
+            y[i] = value > 0f || float.IsNaN(value) ? value : 0f;
         }
 
         _output = output;

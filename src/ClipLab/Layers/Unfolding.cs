@@ -70,10 +70,10 @@ internal static class Unfolding
     /// </summary>
     /// <remarks>
     /// Rows as short as conv2's 10 floats cost more in call overhead than in copying, so every
-    /// row but the last is copied as whole vectors: the last vector runs up to 7 floats into the
-    /// next target row, which the next copy overwrites, and reads as far into the next source
-    /// row, which exists because another row follows. Needs rowWidth >= 8 for the spill to stay
-    /// inside the next row.
+    /// row but the last is copied as whole vectors. The last vector of a row writes up to 7 floats
+    /// into the next target row, which the next copy overwrites. It reads as far into the next
+    /// source row, which exists because another row follows. The spill stays inside the next row
+    /// only for rowWidth >= 8.
     /// </remarks>
     private static void CopyRows(ReadOnlySpan<float> source, int sourceStride, Span<float> target, int rowWidth, int rowCount)
     {

@@ -156,8 +156,8 @@ public static class Trainer
 
             // Finite gradients can still move the weights to where the loss overflows. The next
             // step then stops on its own loss and gradients and names the parameter. This
-            // message is for the point after the last update, which has no next step; a run
-            // whose later steps stay finite has recovered and is not failed here.
+            // message is for the point after the last update, which has no next step. A run whose
+            // later steps stay finite has recovered, so it is not failed here.
             if (config.NonFinitePolicy == NonFinitePolicy.Stop && !double.IsFinite(point.Loss) && point.Iteration == config.Steps - 1)
             {
                 divergence ??= $"Diverged at iteration {point.Iteration}: validation loss is {point.Loss} after the update";
