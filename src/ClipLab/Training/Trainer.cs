@@ -58,22 +58,19 @@ public static class Trainer
         var stopwatch = Stopwatch.StartNew();
         var rng = new Rng(config.Seed);
         Sequential network = LeNet5.Create(rng.Split("init"), config.InitStdDev);
-        network.SetParallelism(new Parallelism(config.Threads));
         clipper.Validate(network.Parameters);
         var optimizer = new Adam(network.Parameters, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.EpsilonPlacement);
         var trainSampler = new BatchSampler(data.Train, rng.Split("train"));
         var validationSampler = new BatchSampler(data.Validation, rng.Split("validation"));
         var loss = new SoftmaxCrossEntropy();
 
-        // With several threads, validation runs beside training on one of them: a training batch of
-        // 8 is too small to keep two threads busy, a validation batch of 100 takes a few steps' time.
+        // With several threads, validation runs beside training on one of them, and training keeps
+        // the rest: a training batch of 8 is too small to keep two threads busy, and a validation
+        // batch of 100 takes a few steps' time. The test set gets every thread at the end.
         bool overlap = config.Threads > 1;
         using var validationRunner = new ValidationRunner(
             network, () => LeNet5.Create(new Rng(0), config.InitStdDev), validationSampler, config.EvalBatchSize, overlap);
-        if (overlap)
-        {
-            network.SetParallelism(new Parallelism(config.Threads - 1));
-        }
+        network.SetParallelism(new Parallelism(overlap ? config.Threads - 1 : config.Threads));
 
         var trainImages = new Tensor(config.BatchSize, DataSplit.Channels, DataSplit.ImageSize, DataSplit.ImageSize);
         int[] trainLabels = new int[config.BatchSize];
@@ -145,7 +142,7 @@ public static class Trainer
         };
     }
 
-    /// <summary>Records the finished validation points and notes the first non-finite loss when the policy stops runs.</summary>
+    /// <summary>Records the finished validation points, and a non-finite loss after the last update when the policy stops runs.</summary>
     private static void TakeValidationPoints(
         ValidationRunner runner, List<ValidationPoint> validation, ITrainingObserver? observer, ExperimentConfig config, ref string? divergence)
     {
