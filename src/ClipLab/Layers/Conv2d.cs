@@ -274,6 +274,9 @@ public sealed class Conv2d : Layer
         int outWidth = OutputSize(input.Dim(3));
         RequireShape(outputGrad, [batchSize, OutChannels, outHeight, outWidth], nameof(outputGrad));
         Tensor? inputGrad = computeInputGrad ? _inputGrads.Get(input.Shape) : null;
+
+        // dX comes from the unfolded product unless the interleaved algorithm writes it
+        Tensor? foldedInputGrad = inputGrad;
         bool parameterGradsFromColumns = _lastAlgorithm == ConvolutionAlgorithm.Unfolded;
         if (!parameterGradsFromColumns)
         {
@@ -296,12 +299,13 @@ public sealed class Conv2d : Layer
             {
                 Tensor? interleavedInputGrad = _interleaved!.SuitsInputGrad ? inputGrad : null;
                 _interleaved.Backward(outputGrad, Weight.Value.Data, Weight.Grad.Data, interleavedInputGrad, Parallelism);
+                if (interleavedInputGrad is not null)
+                {
+                    foldedInputGrad = null;
+                }
             }
         }
 
-        // dX from the unfolded product, unless the interleaved algorithm wrote it already
-        bool interleavedWroteInputGrad = _lastAlgorithm == ConvolutionAlgorithm.Interleaved && _interleaved!.SuitsInputGrad;
-        Tensor? foldedInputGrad = interleavedWroteInputGrad ? null : inputGrad;
         if (parameterGradsFromColumns || foldedInputGrad is not null)
         {
             BackwardGroups(outputGrad, parameterGradsFromColumns, foldedInputGrad, outHeight, outWidth);
